@@ -1,0 +1,2 @@
+/** Load generators for signaling and the relay. */
+package io.greenmesh.loadtest;
