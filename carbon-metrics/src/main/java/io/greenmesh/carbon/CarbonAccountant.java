@@ -1,0 +1,162 @@
+package io.greenmesh.carbon;
+
+import com.typesafe.config.Config;
+import io.greenmesh.carbon.accounting.CallLedger;
+import io.greenmesh.carbon.accounting.CallTraffic;
+import io.greenmesh.carbon.accounting.LedgerListener;
+import io.greenmesh.carbon.accounting.RejectReason;
+import io.greenmesh.carbon.accounting.RelayCounter;
+import io.greenmesh.carbon.accounting.ReportResult;
+import io.greenmesh.carbon.accounting.StatsReport;
+import io.greenmesh.carbon.accounting.SuspicionKind;
+import io.greenmesh.carbon.config.CarbonConfig;
+import io.greenmesh.carbon.metrics.CarbonMeters;
+import io.greenmesh.carbon.model.AvoidedBytes;
+import io.greenmesh.carbon.model.EnergyPreset;
+import io.greenmesh.carbon.model.ImpactModel;
+import io.greenmesh.carbon.model.MediaPath;
+import io.greenmesh.carbon.model.Spread;
+import io.micrometer.core.instrument.MeterRegistry;
+
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The facade the signaling node uses: one per process, thread-safe.
+ *
+ * <pre>{@code
+ * CarbonAccountant carbon = CarbonAccountant.create(config, meterRegistry);
+ * ReportResult r = carbon.accept(callId, report, roomMembers);   // on every client stats report
+ * carbon.recordRelayedBytes(relayId, cumulativeBytes);           // on every TURN relay counter reading
+ * Optional<CallSummary> s = carbon.closeCall(callId);            // when the call ends -> carbon-report message
+ * Summary total = carbon.summary();                              // GET /v1/carbon/summary
+ * }</pre>
+ */
+public final class CarbonAccountant {
+
+    private final CarbonConfig config;
+    private final CarbonMeters meters;
+    private final Map<String, CallLedger> calls = new ConcurrentHashMap<>();
+    private final Map<String, RelayCounter> relays = new HashMap<>();
+    private final Listener listener = new Listener();
+
+    private long directBytes;
+    private long relayedBytes;
+    private double counterfactualBytes;
+    private AvoidedBytes avoided = AvoidedBytes.ZERO;
+    private long relayBytes;
+    private long rejections;
+    private long suspicious;
+
+    public CarbonAccountant(CarbonConfig config, MeterRegistry registry) {
+        this.config = Objects.requireNonNull(config, "config");
+        this.meters = new CarbonMeters(Objects.requireNonNull(registry, "registry"), config);
+    }
+
+    /** Parses {@code greenmesh.carbon} from a resolved root config (e.g. the actor system's). */
+    public static CarbonAccountant create(Config root, MeterRegistry registry) {
+        return new CarbonAccountant(CarbonConfig.from(root), registry);
+    }
+
+    public CarbonConfig config() {
+        return config;
+    }
+
+    /** The ledger of a call, created on first use. */
+    public CallLedger openCall(String callId) {
+        return calls.computeIfAbsent(callId, id -> new CallLedger(id, config.simulcastFactor(),
+                config.rateCeilingBitsPerSecond(), listener));
+    }
+
+    /**
+     * Counts one client report for a call (opening its ledger if needed).
+     *
+     * @param roomMembers  peer ids in the call's room now, reporter included
+     */
+    public ReportResult accept(String callId, StatsReport report, Set<String> roomMembers) {
+        return openCall(callId).accept(report, roomMembers);
+    }
+
+    /** One reading of a single TURN relay's cumulative relayed-bytes counter. */
+    public void recordRelayedBytes(long cumulativeBytes) {
+        recordRelayedBytes("default", cumulativeBytes);
+    }
+
+    /** One reading of the cumulative relayed-bytes counter of the relay instance {@code relayId}. */
+    public synchronized void recordRelayedBytes(String relayId, long cumulativeBytes) {
+        long delta = relays.computeIfAbsent(relayId, id -> new RelayCounter()).advance(cumulativeBytes);
+        if (delta > 0) {
+            relayBytes += delta;
+            meters.recordRelayBytes(delta);
+        }
+    }
+
+    /** Stops accounting a call and says what it avoided; empty if the call was never opened. */
+    public Optional<CallSummary> closeCall(String callId) {
+        CallLedger ledger = calls.remove(callId);
+        if (ledger == null) {
+            return Optional.empty();
+        }
+        CallTraffic traffic = ledger.traffic();
+        return Optional.of(CallSummary.of(callId, traffic,
+                PresetImpact.all(traffic.avoided(), config.presets(), config.grid(), config.water())));
+    }
+
+    /** Totals since this process started. */
+    public synchronized Summary summary() {
+        List<PresetImpact> impacts = PresetImpact.all(avoided, config.presets(), config.grid(), config.water());
+        Map<String, Double> relayEnergy = new LinkedHashMap<>();
+        for (EnergyPreset preset : config.presets()) {
+            relayEnergy.put(preset.name(), ImpactModel.relayEnergyJoules(relayBytes, preset));
+        }
+        return new Summary(Summary.BASIS, config.grid().zone(), config.grid().gramsPerKwh(), directBytes,
+                relayedBytes, counterfactualBytes, avoided.dataCentre(), avoided.network(), relayBytes, impacts,
+                relayEnergy,
+                Spread.of(impacts.stream().map(PresetImpact::avoidedEnergyJoules).toList()),
+                Spread.of(impacts.stream().map(PresetImpact::avoidedCo2eGrams).toList()),
+                Spread.of(impacts.stream().map(PresetImpact::avoidedWaterLiters).toList()),
+                calls.size(), rejections, suspicious);
+    }
+
+    /** Feeds process totals and meters from every ledger; ledgers call it under their own lock. */
+    private final class Listener implements LedgerListener {
+
+        @Override
+        public void onDelta(MediaPath path, long bytes, double counterfactual, AvoidedBytes saved) {
+            synchronized (CarbonAccountant.this) {
+                if (path == MediaPath.DIRECT) {
+                    directBytes += bytes;
+                } else {
+                    relayedBytes += bytes;
+                }
+                counterfactualBytes += counterfactual;
+                avoided = avoided.plus(saved);
+            }
+            meters.recordMedia(path, bytes);
+            meters.recordCounterfactualServerBytes(counterfactual);
+            meters.recordAvoided(saved);
+        }
+
+        @Override
+        public void onRejection(RejectReason reason) {
+            synchronized (CarbonAccountant.this) {
+                rejections++;
+            }
+            meters.recordRejection(reason);
+        }
+
+        @Override
+        public void onSuspicion(SuspicionKind kind) {
+            synchronized (CarbonAccountant.this) {
+                suspicious++;
+            }
+            meters.recordSuspicion(kind);
+        }
+    }
+}

@@ -1,0 +1,25 @@
+package io.greenmesh.carbon.accounting;
+
+import java.util.List;
+
+/**
+ * What happened to one stats report.
+ *
+ * @param reporterPeerId  the reporter, as given
+ * @param accepted        bytes counted per remote peer (entries that only set a baseline are not listed)
+ * @param rejected        what was not counted and why; an entry with a null peer id means the whole report
+ * @param suspicious      accepted entries that were counted conservatively
+ */
+public record ReportResult(String reporterPeerId, List<TrafficDelta> accepted, List<Rejection> rejected,
+                           List<Suspicion> suspicious) {
+
+    public ReportResult {
+        accepted = List.copyOf(accepted);
+        rejected = List.copyOf(rejected);
+        suspicious = List.copyOf(suspicious);
+    }
+
+    static ReportResult rejectedWhole(String reporterPeerId, RejectReason reason, String detail) {
+        return new ReportResult(reporterPeerId, List.of(), List.of(new Rejection(null, reason, detail)), List.of());
+    }
+}
