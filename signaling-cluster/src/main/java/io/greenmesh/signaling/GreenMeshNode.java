@@ -1,0 +1,208 @@
+package io.greenmesh.signaling;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import io.greenmesh.signaling.actors.Room;
+import io.greenmesh.signaling.actors.SessionDependencies;
+import io.greenmesh.signaling.actors.TrafficReports;
+import io.greenmesh.signaling.config.ConfigLists;
+import io.greenmesh.signaling.config.NodeSettings;
+import io.greenmesh.signaling.config.PortGuard;
+import io.greenmesh.signaling.config.PortInUseException;
+import io.greenmesh.signaling.config.SignalingSettings;
+import io.greenmesh.signaling.ice.IceServerProvider;
+import io.greenmesh.signaling.ice.TurnCredentials;
+import io.greenmesh.signaling.metrics.Telemetry;
+import io.greenmesh.signaling.session.SessionTokens;
+import io.greenmesh.signaling.transport.HttpRoutes;
+import io.greenmesh.signaling.transport.SessionFlow;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.pekko.actor.Address;
+import org.apache.pekko.actor.AddressFromURIString;
+import org.apache.pekko.actor.ExtendedActorSystem;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.javadsl.Adapter;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.cluster.typed.Cluster;
+import org.apache.pekko.cluster.typed.Join;
+import org.apache.pekko.cluster.typed.JoinSeedNodes;
+import org.apache.pekko.http.javadsl.Http;
+import org.apache.pekko.http.javadsl.ServerBinding;
+import org.apache.pekko.management.HealthCheckSettings;
+import org.apache.pekko.management.cluster.bootstrap.ClusterBootstrap;
+import org.apache.pekko.management.javadsl.CheckResult;
+import org.apache.pekko.management.javadsl.HealthChecks;
+import org.apache.pekko.management.javadsl.PekkoManagement;
+import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
+
+/**
+ * One GreenMesh node: a Pekko Cluster member (alone, or one of many) hosting sharded rooms, the signaling WebSocket,
+ * the demo app, metrics, and — unless turned off — the embedded TURN relay.
+ */
+public final class GreenMeshNode implements AutoCloseable {
+  private final ActorSystem<Void> system;
+  private final ServerBinding binding;
+  private final EmbeddedRelay relay;
+
+  private GreenMeshNode(ActorSystem<Void> system, ServerBinding binding, EmbeddedRelay relay) {
+    this.system = system;
+    this.binding = binding;
+    this.relay = relay;
+  }
+
+  /** Loads application.conf under {@code overrides} (tests pass ports and limits here) and starts the node. */
+  public static GreenMeshNode start(Config overrides) {
+    return startResolved(load(overrides));
+  }
+
+  public static Config load(Config overrides) {
+    Config config = ConfigFactory.load(overrides.withFallback(ConfigFactory.parseResourcesAnySyntax("application")));
+    if (ConfigLists.strings(config, "greenmesh.turn.secret").isEmpty()) {
+      // Single node, no secret configured: signaling and the embedded relay share a fresh random one.
+      byte[] random = new byte[24];
+      new SecureRandom().nextBytes(random);
+      config = ConfigFactory.parseMap(Map.of("greenmesh.turn.secret", Base64.getEncoder().encodeToString(random)))
+          .withFallback(config);
+    }
+    return config;
+  }
+
+  private static GreenMeshNode startResolved(Config config) {
+    NodeSettings node = NodeSettings.from(config);
+    PortGuard.ensureFree("HTTP", "GREENMESH_HTTP_PORT", node.httpHost(), node.httpPort(), PortGuard.Protocol.TCP);
+    PortGuard.ensureFree("management", "GREENMESH_MANAGEMENT_PORT", node.managementHost(), node.managementPort(),
+        PortGuard.Protocol.TCP);
+    PortGuard.ensureFree("cluster", "GREENMESH_CLUSTER_PORT", node.clusterHost(), node.clusterPort(),
+        PortGuard.Protocol.TCP);
+    EmbeddedRelay.checkPorts(config);
+
+    ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "greenmesh", config);
+    EmbeddedRelay relay = null;
+    try {
+      Telemetry telemetry = Telemetry.get(system);
+      formCluster(system, node);
+      SignalingSettings settings = SignalingSettings.from(config);
+      Room.initSharding(system, new Room.Settings(settings.maxPeersPerRoom(), settings.resumeGrace()));
+
+      relay = EmbeddedRelay.start(config, telemetry.registry());
+      IceServerProvider ice = IceServerProvider.from(config, relay.udpPort());
+      SessionTokens tokens = new SessionTokens(sessionSecret(config), settings.sessionTokenTtl(), Clock.systemUTC());
+      SessionDependencies deps = new SessionDependencies(settings, tokens, ice, ClusterSharding.get(system),
+          telemetry.signaling(), TrafficReports.NONE);
+      HttpRoutes routes = new HttpRoutes(new SessionFlow(system, deps), ice, telemetry.registry(),
+          health(system, config), node.allowedOrigins(), List.of());
+      ServerBinding binding = await(
+          Http.get(system).newServerAt(node.httpHost(), node.httpPort()).bind(routes.routes()),
+          "HTTP port " + node.httpPort() + " (GREENMESH_HTTP_PORT) on " + node.httpHost());
+      binding.addToCoordinatedShutdown(Duration.ofSeconds(10), system);
+      return new GreenMeshNode(system, binding, relay);
+    } catch (RuntimeException e) {
+      if (relay != null) {
+        relay.close();
+      }
+      system.terminate();
+      throw e;
+    }
+  }
+
+  private static void formCluster(ActorSystem<Void> system, NodeSettings node) {
+    Cluster cluster = Cluster.get(system);
+    CompletionStage<?> management = PekkoManagement.get(Adapter.toClassic(system)).start();
+    await(management, "management port " + node.managementPort() + " (GREENMESH_MANAGEMENT_PORT)");
+    if (node.discovery().equals("kubernetes-api")) {
+      ClusterBootstrap.get(Adapter.toClassic(system)).start();
+    } else if (node.seedNodes().isEmpty()) {
+      cluster.manager().tell(Join.create(cluster.selfMember().address()));
+    } else {
+      List<Address> seeds = node.seedNodes().stream().map(AddressFromURIString::parse).toList();
+      cluster.manager().tell(new JoinSeedNodes(seeds));
+    }
+  }
+
+  private static HttpRoutes.Health health(ActorSystem<Void> system, Config config) {
+    HealthChecks checks = new HealthChecks((ExtendedActorSystem) Adapter.toClassic(system),
+        HealthCheckSettings.create(config.getConfig("pekko.management.health-checks")));
+    return new HttpRoutes.Health() {
+      @Override
+      public CompletionStage<CheckResult> ready() {
+        return checks.readyResult();
+      }
+
+      @Override
+      public CompletionStage<CheckResult> alive() {
+        return checks.aliveResult();
+      }
+    };
+  }
+
+  private static String sessionSecret(Config config) {
+    String configured = config.getString("greenmesh.signaling.session-secret");
+    if (!configured.isEmpty()) {
+      return configured;
+    }
+    // A key of its own, derived so that session tokens and TURN credentials are never interchangeable.
+    return TurnCredentials.sign(ConfigLists.strings(config, "greenmesh.turn.secret").get(0), "greenmesh-session-v1");
+  }
+
+  private static <T> T await(CompletionStage<T> stage, String what) {
+    try {
+      return stage.toCompletableFuture().get(30, TimeUnit.SECONDS);
+    } catch (ExecutionException e) {
+      Throwable cause = e.getCause();
+      if (cause instanceof java.net.BindException || String.valueOf(cause).contains("Bind")) {
+        throw new PortInUseException(what + " is already in use");
+      }
+      throw new IllegalStateException("could not start " + what + ": " + cause, cause);
+    } catch (TimeoutException e) {
+      throw new IllegalStateException("timed out starting " + what, e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted starting " + what, e);
+    }
+  }
+
+  public int httpPort() {
+    return binding.localAddress().getPort();
+  }
+
+  /** The embedded relay's UDP port, or 0 when the relay is off. */
+  public int turnPort() {
+    return relay.udpPort();
+  }
+
+  public ActorSystem<Void> system() {
+    return system;
+  }
+
+  public Telemetry telemetry() {
+    return Telemetry.get(system);
+  }
+
+  /** Blocks until the actor system has terminated (after SIGTERM's coordinated shutdown, for instance). */
+  public void awaitTermination() throws InterruptedException, ExecutionException {
+    system.getWhenTerminated().toCompletableFuture().get();
+  }
+
+  @Override
+  public void close() {
+    relay.close();
+    system.terminate();
+    try {
+      system.getWhenTerminated().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (ExecutionException | TimeoutException e) {
+      // Terminating anyway.
+    }
+    Telemetry.get(system).close();
+  }
+}

@@ -1,0 +1,26 @@
+package io.greenmesh.signaling;
+
+import com.typesafe.config.ConfigFactory;
+import io.greenmesh.signaling.config.PortInUseException;
+
+/** {@code java -jar greenmesh.jar}: starts one node on the configuration in application.conf and the environment. */
+public final class Main {
+  private Main() {}
+
+  public static void main(String[] args) throws Exception {
+    GreenMeshNode node;
+    try {
+      node = GreenMeshNode.start(ConfigFactory.empty());
+    } catch (PortInUseException e) {
+      System.err.println("greenmesh: " + e.getMessage());
+      System.exit(2);
+      return;
+    }
+    int port = node.httpPort();
+    System.out.println("GreenMesh node up: demo http://localhost:" + port + "/  signaling ws://localhost:" + port
+        + "/v1/ws  metrics http://localhost:" + port + "/metrics"
+        + (node.turnPort() > 0 ? "  TURN udp/tcp " + node.turnPort() : ""));
+    node.awaitTermination();
+    System.exit(0);
+  }
+}

@@ -1,0 +1,253 @@
+package io.greenmesh.signaling.actors;
+
+import io.greenmesh.signaling.CborSerializable;
+import io.greenmesh.signaling.metrics.SignalingMetrics;
+import io.greenmesh.signaling.metrics.Telemetry;
+import io.greenmesh.signaling.protocol.ErrorCode;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.PostStop;
+import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.Receive;
+import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
+import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
+import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
+import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
+
+/**
+ * A room: the sharded entity that knows who is in a call. It lives on one node of the cluster; its members' sessions
+ * may be on any node. The room only introduces peers (it hands each session the others' session refs); signals then
+ * go session to session, never through the room.
+ *
+ * <p>The room keeps no durable state. If its node dies, it restarts elsewhere empty, and its membership is rebuilt
+ * from the sessions that re-register ({@link Rejoin}) — surviving sessions do that when they see the room terminate,
+ * sessions of the dead node do it when their clients resume.
+ */
+public final class Room extends AbstractBehavior<Room.Command> {
+
+  public static final EntityTypeKey<Command> TYPE_KEY = EntityTypeKey.create(Command.class, "room");
+
+  /** What a room understands. */
+  public sealed interface Command extends CborSerializable {}
+
+  /** A new peer asks to enter. */
+  public record Join(Member member, ActorRef<JoinReply> replyTo) implements Command {}
+
+  /** A known peer comes back: a resume (new session ref) or a re-registration after the room restarted. */
+  public record Rejoin(Member member, ActorRef<JoinReply> replyTo) implements Command {}
+
+  /** A peer leaves; ignored unless {@code session} is the member's current session (stale leaves after a move). */
+  public record Leave(String peerId, ActorRef<Session.Command> session) implements Command {}
+
+  private record SessionTerminated(String peerId, ActorRef<Session.Command> session) implements Command {}
+
+  private record AwayExpired(String peerId, ActorRef<Session.Command> session) implements Command {}
+
+  /** A peer of the room, with the session that currently speaks for it. */
+  public record Member(String peerId, String displayName, ActorRef<Session.Command> session)
+      implements CborSerializable {}
+
+  /** The room's answer to Join and Rejoin. */
+  public sealed interface JoinReply extends CborSerializable {}
+
+  /**
+   * Admitted. {@code others} are the other members; {@code predecessor} is true when the room told a previous session
+   * of this peer to hand over its held messages to the new one.
+   */
+  public record Joined(ActorRef<Command> room, List<Member> others, boolean predecessor) implements JoinReply {
+    public Joined {
+      others = List.copyOf(others);
+    }
+  }
+
+  public record JoinRefused(ErrorCode code, String message) implements JoinReply {}
+
+  /** Registers rooms with Cluster Sharding on this node. */
+  public static void initSharding(org.apache.pekko.actor.typed.ActorSystem<?> system, Settings settings) {
+    ClusterSharding.get(system).init(
+        Entity.of(TYPE_KEY, ctx -> create(ctx.getEntityId(), settings, ctx.getShard())));
+  }
+
+  public record Settings(int maxPeers, Duration awayGrace) {}
+
+  public static Behavior<Command> create(String name, Settings settings,
+      ActorRef<ClusterSharding.ShardCommand> shard) {
+    return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> new Room(ctx, timers, name, settings, shard)));
+  }
+
+  private final String name;
+  private final Settings settings;
+  private final ActorRef<ClusterSharding.ShardCommand> shard;
+  private final TimerScheduler<Command> timers;
+  private final SignalingMetrics metrics;
+  /** In join order, so peers lists come out oldest first. */
+  private final Map<String, Member> members = new LinkedHashMap<>();
+  /** Members whose session died (its node crashed): kept for the grace period so that they can resume. */
+  private final Map<String, Member> away = new LinkedHashMap<>();
+
+  private Room(ActorContext<Command> ctx, TimerScheduler<Command> timers, String name, Settings settings,
+      ActorRef<ClusterSharding.ShardCommand> shard) {
+    super(ctx);
+    this.timers = timers;
+    this.name = name;
+    this.settings = settings;
+    this.shard = shard;
+    this.metrics = Telemetry.get(ctx.getSystem()).signaling();
+    metrics.rooms().incrementAndGet();
+  }
+
+  @Override
+  public Receive<Command> createReceive() {
+    return newReceiveBuilder()
+        .onMessage(Join.class, this::onJoin)
+        .onMessage(Rejoin.class, this::onRejoin)
+        .onMessage(Leave.class, this::onLeave)
+        .onMessage(SessionTerminated.class, this::onSessionTerminated)
+        .onMessage(AwayExpired.class, this::onAwayExpired)
+        .onSignal(PostStop.class, s -> {
+          metrics.rooms().decrementAndGet();
+          metrics.roomMembers().addAndGet(-members.size());
+          return this;
+        })
+        .build();
+  }
+
+  private Behavior<Command> onJoin(Join join) {
+    if (members.containsKey(join.member().peerId())) {
+      return onRejoin(new Rejoin(join.member(), join.replyTo()));
+    }
+    if (size() >= settings.maxPeers()) {
+      join.replyTo().tell(new JoinRefused(ErrorCode.ROOM_FULL,
+          "room '" + name + "' is full (" + settings.maxPeers() + " peers)"));
+      return this;
+    }
+    List<Member> others = others(join.member().peerId());
+    admit(join.member());
+    for (Member m : members.values()) {
+      if (!m.peerId().equals(join.member().peerId())) {
+        m.session().tell(new Session.PeerJoined(join.member()));
+      }
+    }
+    join.replyTo().tell(new Joined(getContext().getSelf(), others, false));
+    return this;
+  }
+
+  private Behavior<Command> onRejoin(Rejoin rejoin) {
+    Member incoming = rejoin.member();
+    String peerId = incoming.peerId();
+    Member previous = members.get(peerId);
+    Member wasAway = away.remove(peerId);
+    if (wasAway != null) {
+      timers.cancel(peerId);
+    }
+    if (previous == null && wasAway == null && size() >= settings.maxPeers()) {
+      rejoin.replyTo().tell(new JoinRefused(ErrorCode.ROOM_FULL,
+          "room '" + name + "' is full (" + settings.maxPeers() + " peers)"));
+      return this;
+    }
+    boolean handOver = previous != null && !previous.session().equals(incoming.session());
+    if (handOver) {
+      getContext().unwatch(previous.session());
+      previous.session().tell(new Session.HandOver(incoming.session()));
+      members.remove(peerId);
+      metrics.roomMembers().decrementAndGet();
+    }
+    List<Member> others = others(peerId);
+    if (previous == null || handOver) {
+      admit(incoming);
+    }
+    for (Member m : members.values()) {
+      if (!m.peerId().equals(peerId)) {
+        // A peer that knew this one learns its new session; one that did not (the room restarted) meets it.
+        m.session().tell(new Session.PeerJoined(incoming));
+      }
+    }
+    rejoin.replyTo().tell(new Joined(getContext().getSelf(), others, handOver));
+    return this;
+  }
+
+  private Behavior<Command> onLeave(Leave leave) {
+    Member m = members.get(leave.peerId());
+    if (m != null && m.session().equals(leave.session())) {
+      getContext().unwatch(m.session());
+      remove(leave.peerId());
+    } else if (away.containsKey(leave.peerId())) {
+      away.remove(leave.peerId());
+      timers.cancel(leave.peerId());
+      announceLeft(leave.peerId());
+    }
+    return passivateIfEmpty();
+  }
+
+  private Behavior<Command> onSessionTerminated(SessionTerminated t) {
+    Member m = members.get(t.peerId());
+    if (m != null && m.session().equals(t.session())) {
+      // Its node died or it crashed: give the client the grace period to resume elsewhere before telling anyone.
+      members.remove(t.peerId());
+      metrics.roomMembers().decrementAndGet();
+      away.put(t.peerId(), m);
+      timers.startSingleTimer(t.peerId(), new AwayExpired(t.peerId(), t.session()), settings.awayGrace());
+    }
+    return this;
+  }
+
+  private Behavior<Command> onAwayExpired(AwayExpired e) {
+    Member m = away.get(e.peerId());
+    if (m != null && m.session().equals(e.session())) {
+      away.remove(e.peerId());
+      announceLeft(e.peerId());
+    }
+    return passivateIfEmpty();
+  }
+
+  private void admit(Member m) {
+    members.put(m.peerId(), m);
+    metrics.roomMembers().incrementAndGet();
+    getContext().watchWith(m.session(), new SessionTerminated(m.peerId(), m.session()));
+  }
+
+  private void remove(String peerId) {
+    members.remove(peerId);
+    metrics.roomMembers().decrementAndGet();
+    announceLeft(peerId);
+  }
+
+  private void announceLeft(String peerId) {
+    for (Member other : members.values()) {
+      other.session().tell(new Session.PeerLeft(peerId));
+    }
+  }
+
+  private List<Member> others(String peerId) {
+    List<Member> others = new ArrayList<>(members.size() + away.size());
+    for (Member m : members.values()) {
+      if (!m.peerId().equals(peerId)) {
+        others.add(m);
+      }
+    }
+    for (Member m : away.values()) {
+      if (!m.peerId().equals(peerId)) {
+        others.add(m);
+      }
+    }
+    return others;
+  }
+
+  private int size() {
+    return members.size() + away.size();
+  }
+
+  private Behavior<Command> passivateIfEmpty() {
+    if (members.isEmpty() && away.isEmpty()) {
+      shard.tell(new ClusterSharding.Passivate<>(getContext().getSelf()));
+    }
+    return this;
+  }
+}

@@ -1,0 +1,602 @@
+package io.greenmesh.signaling.actors;
+
+import io.greenmesh.signaling.CborSerializable;
+import io.greenmesh.signaling.codec.DecodeResult;
+import io.greenmesh.signaling.codec.ProtocolCodec;
+import io.greenmesh.signaling.config.SignalingSettings;
+import io.greenmesh.signaling.metrics.SignalingMetrics;
+import io.greenmesh.signaling.protocol.ClientMessage;
+import io.greenmesh.signaling.protocol.ErrorCode;
+import io.greenmesh.signaling.protocol.PeerInfo;
+import io.greenmesh.signaling.protocol.ServerMessage;
+import io.greenmesh.signaling.session.PeerIds;
+import io.greenmesh.signaling.session.SessionTokens;
+import io.greenmesh.signaling.session.TokenBucket;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.StashBuffer;
+import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
+import org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef;
+
+/**
+ * One peer's session: the actor behind a WebSocket connection. It speaks protocol v1 with its browser, joins a
+ * {@link Room}, and sends signals straight to the other members' sessions, wherever in the cluster they are.
+ *
+ * <p>Phases: {@code idle} (connected, in no room) → {@code joining} (waiting for the room) → {@code joined}. When the
+ * connection drops, a joined session is {@code detached}: it holds what peers send it for the resume grace period.
+ * A {@code resume} on any node makes the room hand this peer over to a new session; the old one passes on what it
+ * held and then only forwards, briefly, what was still in flight to it.
+ */
+public final class Session {
+
+  /** Everything a session receives. */
+  public sealed interface Command extends CborSerializable {}
+
+  /** The room admitted a peer, or a known peer now speaks through another session. */
+  public record PeerJoined(Room.Member member) implements Command {}
+
+  public record PeerLeft(String peerId) implements Command {}
+
+  /** A signal or broadcast from another peer's session; {@code data} is raw JSON. */
+  public record Deliver(String from, Kind kind, String data) implements Command {}
+
+  public enum Kind { SIGNAL, BROADCAST }
+
+  /** From the room: this peer resumed elsewhere; pass on what you hold to the successor. */
+  public record HandOver(ActorRef<Command> successor) implements Command {}
+
+  /** From the predecessor session: what it held while detached, oldest first, and how many it had to drop. */
+  public record HandOverState(List<Deliver> held, int dropped) implements Command {
+    public HandOverState {
+      held = List.copyOf(held);
+    }
+  }
+
+  /** From the transport: a frame, to acknowledge once handled (that is the inbound backpressure). */
+  public record Inbound(InboundFrame frame, ActorRef<Ack> ack) implements Command {}
+
+  /** From the transport: the stream is ready; acknowledge to let frames flow. */
+  public record StreamStarted(ActorRef<Ack> ack) implements Command {}
+
+  /** From the transport: the client's connection closed (or failed). */
+  public record ConnectionClosed() implements Command {}
+
+  /** From the transport: the client did not read and its outbound queue overflowed. */
+  public record SlowReader() implements Command {}
+
+  private record RoomAnswered(Room.JoinReply reply, Throwable failure, long startedNanos, Purpose purpose)
+      implements Command {}
+
+  private record GraceExpired() implements Command {}
+
+  private record RoomTerminated() implements Command {}
+
+  private record HandOverTimeout() implements Command {}
+
+  private record ForwardingDone() implements Command {}
+
+  private enum Purpose { JOIN, RESUME, REREGISTER }
+
+  /** A frame as the transport read it. */
+  public sealed interface InboundFrame {}
+
+  public record Text(String json) implements InboundFrame {}
+
+  /** A frame over the size limit; its content was discarded unread. */
+  public record Oversized() implements InboundFrame {}
+
+  public record Binary() implements InboundFrame {}
+
+  /** Acknowledges one inbound frame. */
+  public enum Ack { INSTANCE }
+
+  /** What the session sends to its connection. */
+  public sealed interface Outbound {}
+
+  public record Frame(String json) implements Outbound {}
+
+  /** Completes the connection's outbound stream, which closes the WebSocket. */
+  public record Close() implements Outbound {}
+
+  public static Behavior<Command> create(SessionDependencies deps, ActorRef<Outbound> connection) {
+    return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> Behaviors.withStash(
+        deps.settings().resumeBuffer() + 64,
+        stash -> new Session(ctx, timers, stash, deps, connection).idle())));
+  }
+
+  private static final Duration FORWARDING_PERIOD = Duration.ofSeconds(10);
+  private static final Duration HANDOVER_WAIT = Duration.ofSeconds(3);
+
+  private final ActorContext<Command> ctx;
+  private final TimerScheduler<Command> timers;
+  private final StashBuffer<Command> stash;
+  private final SessionDependencies deps;
+  private final SignalingSettings settings;
+  private final SignalingMetrics metrics;
+  private final TokenBucket bucket;
+  private ActorRef<Outbound> connection;
+
+  // Abuse accounting for this connection.
+  private final ArrayDeque<Long> rateLimitStrikes = new ArrayDeque<>();
+  private int oversizedFrames;
+
+  // Room membership, set once joined.
+  private String room;
+  private String peerId;
+  private String displayName;
+  private String sessionToken;
+  private ActorRef<Room.Command> roomRef;
+  private final Map<String, Room.Member> peers = new HashMap<>();
+
+  // Held while detached.
+  private final ArrayDeque<Deliver> held = new ArrayDeque<>();
+  private int droppedWhileDetached;
+
+  private Session(ActorContext<Command> ctx, TimerScheduler<Command> timers, StashBuffer<Command> stash,
+      SessionDependencies deps, ActorRef<Outbound> connection) {
+    this.ctx = ctx;
+    this.timers = timers;
+    this.stash = stash;
+    this.deps = deps;
+    this.settings = deps.settings();
+    this.metrics = deps.metrics();
+    this.connection = connection;
+    this.bucket = new TokenBucket(settings.messagesPerSecond(), settings.messageBurst(), System.nanoTime());
+    metrics.connectedSessions().incrementAndGet();
+  }
+
+  // ---------------------------------------------------------------- phases
+
+  /** Connected, in no room. */
+  private Behavior<Command> idle() {
+    return Behaviors.receive(Command.class)
+        .onMessage(StreamStarted.class, this::ackStart)
+        .onMessage(Inbound.class, in -> handleInbound(in, this::onIdleMessage))
+        .onMessage(ConnectionClosed.class, c -> stopConnected())
+        .onMessage(SlowReader.class, s -> slowReader())
+        .onMessage(Deliver.class, d -> Behaviors.same()) // stale: from a room we left
+        .onMessage(PeerJoined.class, p -> Behaviors.same())
+        .onMessage(PeerLeft.class, p -> Behaviors.same())
+        .onMessage(RoomTerminated.class, r -> Behaviors.same())
+        .onAnyMessage(m -> Behaviors.same())
+        .build();
+  }
+
+  private Behavior<Command> onIdleMessage(ClientMessage message) {
+    if (message instanceof ClientMessage.Join join) {
+      String newPeerId = PeerIds.next();
+      Room.Member me = new Room.Member(newPeerId, join.displayName(), ctx.getSelf());
+      room = join.room();
+      peerId = newPeerId;
+      displayName = join.displayName();
+      askRoom(Purpose.JOIN, me);
+      return joining();
+    }
+    if (message instanceof ClientMessage.Resume resume) {
+      Optional<SessionTokens.Claims> claims = deps.tokens().verify(resume.sessionToken());
+      if (claims.isEmpty()) {
+        metrics.resume("refused");
+        sendError(ErrorCode.UNAUTHORIZED, "session token is invalid or expired", "resume");
+        return Behaviors.same();
+      }
+      SessionTokens.Claims c = claims.get();
+      room = c.room();
+      peerId = c.peerId();
+      displayName = c.displayName();
+      askRoom(Purpose.RESUME, new Room.Member(peerId, displayName, ctx.getSelf()));
+      return joining();
+    }
+    if (message instanceof ClientMessage.Ping) {
+      send(new ServerMessage.Pong());
+      return Behaviors.same();
+    }
+    sendError(ErrorCode.NOT_JOINED, "join a room first", message.type());
+    return Behaviors.same();
+  }
+
+  /** Waiting for the room's answer. Frames wait too (unacknowledged, so the client is backpressured). */
+  private Behavior<Command> joining() {
+    return Behaviors.receive(Command.class)
+        .onMessage(StreamStarted.class, this::ackStart)
+        .onMessage(RoomAnswered.class, this::onRoomAnswered)
+        .onMessage(ConnectionClosed.class, c -> stopConnected())
+        .onMessage(SlowReader.class, s -> slowReader())
+        .onAnyMessage(this::stashOrDrop)
+        .build();
+  }
+
+  private Behavior<Command> onRoomAnswered(RoomAnswered answer) {
+    if (answer.reply() instanceof Room.Joined joined) {
+      boolean resumed = answer.purpose() == Purpose.RESUME;
+      roomRef = joined.room();
+      ctx.watchWith(roomRef, new RoomTerminated());
+      peers.clear();
+      List<PeerInfo> infos = new ArrayList<>(joined.others().size());
+      for (Room.Member m : joined.others()) {
+        peers.put(m.peerId(), m);
+        infos.add(new PeerInfo(m.peerId(), m.displayName()));
+      }
+      sessionToken = deps.tokens().issue(room, peerId, displayName);
+      send(new ServerMessage.Welcome(peerId, sessionToken, room, infos, deps.iceServers().forPeer(peerId),
+          resumed));
+      long elapsed = System.nanoTime() - answer.startedNanos();
+      if (resumed) {
+        metrics.resume("resumed");
+        metrics.resumeLatency().record(Duration.ofNanos(elapsed));
+      } else {
+        metrics.joinLatency().record(Duration.ofNanos(elapsed));
+      }
+      if (joined.predecessor()) {
+        timers.startSingleTimer(new HandOverTimeout(), HANDOVER_WAIT);
+        return awaitingHandOver();
+      }
+      return stash.unstashAll(joined());
+    }
+    String ref = answer.purpose() == Purpose.RESUME ? "resume" : "join";
+    if (answer.reply() instanceof Room.JoinRefused refused) {
+      sendError(refused.code(), refused.message(), ref);
+    } else {
+      ctx.getLog().warn("room {} did not answer: {}", room, String.valueOf(answer.failure()));
+      sendError(ErrorCode.INTERNAL, "the room did not answer in time; try again", ref);
+    }
+    if (answer.purpose() == Purpose.RESUME) {
+      metrics.resume("failed");
+    }
+    clearMembership();
+    return stash.unstashAll(idle());
+  }
+
+  /** Welcomed after a resume; waits briefly for what the previous session held, so that order is kept. */
+  private Behavior<Command> awaitingHandOver() {
+    return Behaviors.receive(Command.class)
+        .onMessage(StreamStarted.class, this::ackStart)
+        .onMessage(HandOverState.class, state -> {
+          timers.cancel(new HandOverTimeout());
+          for (Deliver d : state.held()) {
+            deliverToClient(d);
+          }
+          if (state.dropped() > 0) {
+            sendError(ErrorCode.INTERNAL, state.dropped() + " messages addressed to you while you were away "
+                + "were dropped (resume buffer full)", "resume");
+          }
+          return stash.unstashAll(joined());
+        })
+        .onMessage(HandOverTimeout.class, t -> stash.unstashAll(joined()))
+        .onMessage(ConnectionClosed.class, c -> detach())
+        .onMessage(SlowReader.class, s -> slowReader())
+        .onAnyMessage(this::stashOrDrop)
+        .build();
+  }
+
+  /** In a room with a live connection. */
+  private Behavior<Command> joined() {
+    return Behaviors.receive(Command.class)
+        .onMessage(StreamStarted.class, this::ackStart)
+        .onMessage(Inbound.class, in -> handleInbound(in, this::onJoinedMessage))
+        .onMessage(Deliver.class, d -> {
+          deliverToClient(d);
+          return Behaviors.same();
+        })
+        .onMessage(PeerJoined.class, this::onPeerJoined)
+        .onMessage(PeerLeft.class, this::onPeerLeft)
+        .onMessage(HandOver.class, this::handOverWhileConnected)
+        .onMessage(HandOverState.class, h -> Behaviors.same())
+        .onMessage(RoomTerminated.class, r -> reRegister())
+        .onMessage(RoomAnswered.class, this::onReRegistered)
+        .onMessage(ConnectionClosed.class, c -> detach())
+        .onMessage(SlowReader.class, s -> slowReader())
+        .onAnyMessage(m -> Behaviors.same())
+        .build();
+  }
+
+  private Behavior<Command> onJoinedMessage(ClientMessage message) {
+    if (message instanceof ClientMessage.Signal signal) {
+      Room.Member target = peers.get(signal.to());
+      if (target == null) {
+        sendError(ErrorCode.UNKNOWN_PEER, "no peer '" + signal.to() + "' in room '" + room + "'", "signal");
+      } else {
+        tellPeer(target, new Deliver(peerId, Kind.SIGNAL, signal.data()));
+      }
+    } else if (message instanceof ClientMessage.Broadcast broadcast) {
+      Deliver d = new Deliver(peerId, Kind.BROADCAST, broadcast.data());
+      for (Room.Member m : peers.values()) {
+        tellPeer(m, d);
+      }
+    } else if (message instanceof ClientMessage.Leave) {
+      roomRef.tell(new Room.Leave(peerId, ctx.getSelf()));
+      ctx.unwatch(roomRef);
+      clearMembership();
+      return idle();
+    } else if (message instanceof ClientMessage.Ping) {
+      send(new ServerMessage.Pong());
+    } else if (message instanceof ClientMessage.Stats stats) {
+      String refusal = deps.trafficReports().accept(room, peerId, peers.keySet(), stats);
+      if (refusal != null) {
+        sendError(ErrorCode.BAD_REQUEST, refusal, "stats");
+      }
+    } else {
+      sendError(ErrorCode.BAD_REQUEST, "already in room '" + room + "'; leave it first", message.type());
+    }
+    return Behaviors.same();
+  }
+
+  /** In a room, connection gone: holds deliveries for the resume grace period. */
+  private Behavior<Command> detached() {
+    return Behaviors.receive(Command.class)
+        .onMessage(Deliver.class, d -> {
+          if (held.size() >= settings.resumeBuffer()) {
+            held.pollFirst();
+            droppedWhileDetached++;
+          }
+          held.addLast(d);
+          return Behaviors.same();
+        })
+        .onMessage(PeerJoined.class, p -> {
+          peers.put(p.member().peerId(), p.member());
+          return Behaviors.same();
+        })
+        .onMessage(PeerLeft.class, p -> {
+          peers.remove(p.peerId());
+          return Behaviors.same();
+        })
+        .onMessage(HandOver.class, h -> {
+          h.successor().tell(new HandOverState(new ArrayList<>(held), droppedWhileDetached));
+          held.clear();
+          metrics.detachedSessions().decrementAndGet();
+          timers.cancel(new GraceExpired());
+          return forwarding(h.successor());
+        })
+        .onMessage(GraceExpired.class, g -> {
+          roomRef.tell(new Room.Leave(peerId, ctx.getSelf()));
+          metrics.detachedSessions().decrementAndGet();
+          metrics.resume("expired");
+          return Behaviors.stopped();
+        })
+        .onMessage(RoomTerminated.class, r -> reRegister())
+        .onMessage(RoomAnswered.class, this::onReRegistered)
+        .onAnyMessage(m -> Behaviors.same())
+        .build();
+  }
+
+  /** Handed over: passes on what was still in flight to this session, then stops. */
+  private Behavior<Command> forwarding(ActorRef<Command> successor) {
+    ctx.unwatch(roomRef);
+    timers.startSingleTimer(new ForwardingDone(), FORWARDING_PERIOD);
+    return Behaviors.receive(Command.class)
+        .onMessage(Deliver.class, d -> {
+          successor.tell(d);
+          return Behaviors.same();
+        })
+        .onMessage(ForwardingDone.class, d -> Behaviors.stopped())
+        .onAnyMessage(m -> Behaviors.same())
+        .build();
+  }
+
+  // ---------------------------------------------------------------- inbound frames
+
+  private Behavior<Command> ackStart(StreamStarted s) {
+    s.ack().tell(Ack.INSTANCE);
+    return Behaviors.same();
+  }
+
+  private interface MessageHandler {
+    Behavior<Command> handle(ClientMessage message);
+  }
+
+  /** Limits first, then decoding, then the phase's handler; every frame is acknowledged exactly once. */
+  private Behavior<Command> handleInbound(Inbound in, MessageHandler handler) {
+    Behavior<Command> next = Behaviors.same();
+    try {
+      next = classify(in.frame(), handler);
+    } finally {
+      in.ack().tell(Ack.INSTANCE);
+    }
+    return next;
+  }
+
+  private Behavior<Command> classify(InboundFrame frame, MessageHandler handler) {
+    long now = System.nanoTime();
+    if (!bucket.tryTake(now)) {
+      metrics.received("other");
+      sendError(ErrorCode.RATE_LIMITED, "too many messages; slow down", null);
+      return strike(now);
+    }
+    if (frame instanceof Oversized) {
+      metrics.received("other");
+      sendError(ErrorCode.TOO_LARGE, "frame exceeds " + settings.maxFrameBytes() + " bytes", null);
+      if (++oversizedFrames >= settings.oversizedFrameStrikes()) {
+        return closeForAbuse("too-large", "too many oversized frames; connection closed");
+      }
+      return Behaviors.same();
+    }
+    if (frame instanceof Binary) {
+      metrics.received("other");
+      sendError(ErrorCode.BAD_REQUEST, "binary frames are not supported; send JSON text frames", null);
+      return Behaviors.same();
+    }
+    DecodeResult result = ProtocolCodec.decode(((Text) frame).json());
+    if (result instanceof DecodeResult.Rejected rejected) {
+      metrics.received(rejected.ref() == null ? "other" : rejected.ref());
+      sendError(rejected.code(), rejected.message(), rejected.ref());
+      return Behaviors.same();
+    }
+    ClientMessage message = ((DecodeResult.Decoded) result).message();
+    metrics.received(message.type());
+    return handler.handle(message);
+  }
+
+  private Behavior<Command> strike(long now) {
+    long windowStart = now - settings.strikeWindow().toNanos();
+    while (!rateLimitStrikes.isEmpty() && rateLimitStrikes.peekFirst() < windowStart) {
+      rateLimitStrikes.pollFirst();
+    }
+    rateLimitStrikes.addLast(now);
+    if (rateLimitStrikes.size() >= settings.rateLimitStrikes()) {
+      return closeForAbuse("rate-limited", "rate limited repeatedly; connection closed");
+    }
+    return Behaviors.same();
+  }
+
+  /**
+   * Ends an abusive connection: a last error says why, then the stream completes and the WebSocket closes. A joined
+   * peer leaves its room at once: abuse does not earn a resume grace period.
+   */
+  private Behavior<Command> closeForAbuse(String reason, String message) {
+    metrics.closed(reason);
+    sendError(reason.equals("too-large") ? ErrorCode.TOO_LARGE : ErrorCode.RATE_LIMITED, message, null);
+    connection.tell(new Close());
+    if (roomRef != null) {
+      roomRef.tell(new Room.Leave(peerId, ctx.getSelf()));
+      ctx.unwatch(roomRef);
+    }
+    clearMembership();
+    metrics.connectedSessions().decrementAndGet();
+    return closing();
+  }
+
+  /** Waits for the transport to finish sending the last frames, so the final error is not cut off. */
+  private Behavior<Command> closing() {
+    timers.startSingleTimer(new ForwardingDone(), Duration.ofSeconds(5));
+    return Behaviors.receive(Command.class)
+        .onMessage(Inbound.class, in -> {
+          in.ack().tell(Ack.INSTANCE);
+          return Behaviors.same();
+        })
+        .onMessage(ConnectionClosed.class, c -> Behaviors.stopped())
+        .onMessage(ForwardingDone.class, d -> Behaviors.stopped())
+        .onAnyMessage(m -> Behaviors.same())
+        .build();
+  }
+
+  private Behavior<Command> slowReader() {
+    metrics.closed("slow-reader");
+    // The outbound stream has failed already; the peer may resume like after any dropped connection.
+    return room != null && roomRef != null ? detach() : stopConnected();
+  }
+
+  private Behavior<Command> stashOrDrop(Command m) {
+    if (stash.isFull()) {
+      if (m instanceof Inbound in) {
+        in.ack().tell(Ack.INSTANCE);
+      }
+      return Behaviors.same();
+    }
+    stash.stash(m);
+    return Behaviors.same();
+  }
+
+  // ---------------------------------------------------------------- room and peers
+
+  private void askRoom(Purpose purpose, Room.Member me) {
+    long started = System.nanoTime();
+    EntityRef<Room.Command> entity = deps.sharding().entityRefFor(Room.TYPE_KEY, room);
+    ctx.ask(Room.JoinReply.class, entity, settings.joinTimeout(),
+        replyTo -> purpose == Purpose.JOIN ? new Room.Join(me, replyTo) : new Room.Rejoin(me, replyTo),
+        (reply, failure) -> new RoomAnswered(reply, failure, started, purpose));
+  }
+
+  /** The room entity stopped while we are a member (its node died or its shard moved): register again. */
+  private Behavior<Command> reRegister() {
+    if (room == null) {
+      return Behaviors.same();
+    }
+    askRoom(Purpose.REREGISTER, new Room.Member(peerId, displayName, ctx.getSelf()));
+    return Behaviors.same();
+  }
+
+  private Behavior<Command> onReRegistered(RoomAnswered answer) {
+    if (answer.reply() instanceof Room.Joined joined) {
+      roomRef = joined.room();
+      ctx.watchWith(roomRef, new RoomTerminated());
+      for (Room.Member m : joined.others()) {
+        onPeerJoined(new PeerJoined(m));
+      }
+    } else {
+      ctx.getLog().warn("re-registering in room {} failed: {}", room, String.valueOf(answer.failure()));
+      timers.startSingleTimer(new RoomTerminated(), Duration.ofSeconds(1));
+    }
+    return Behaviors.same();
+  }
+
+  private Behavior<Command> onPeerJoined(PeerJoined p) {
+    Room.Member m = p.member();
+    if (m.peerId().equals(peerId)) {
+      return Behaviors.same();
+    }
+    Room.Member known = peers.put(m.peerId(), m);
+    if (known == null) {
+      send(new ServerMessage.PeerJoined(m.peerId(), m.displayName()));
+    }
+    return Behaviors.same();
+  }
+
+  private Behavior<Command> onPeerLeft(PeerLeft p) {
+    if (peers.remove(p.peerId()) != null) {
+      send(new ServerMessage.PeerLeft(p.peerId()));
+    }
+    return Behaviors.same();
+  }
+
+  private void tellPeer(Room.Member target, Deliver d) {
+    target.session().tell(d);
+    if (!target.session().path().address().hasLocalScope()) {
+      metrics.crossNode();
+    }
+  }
+
+  private void deliverToClient(Deliver d) {
+    send(d.kind() == Kind.SIGNAL
+        ? new ServerMessage.SignalFrom(d.from(), d.data())
+        : new ServerMessage.BroadcastFrom(d.from(), d.data()));
+  }
+
+  private Behavior<Command> handOverWhileConnected(HandOver h) {
+    // The client resumed on another connection while this one still looked open: this one is stale.
+    h.successor().tell(new HandOverState(List.of(), 0));
+    connection.tell(new Close());
+    metrics.connectedSessions().decrementAndGet();
+    return forwarding(h.successor());
+  }
+
+  // ---------------------------------------------------------------- lifecycle
+
+  private Behavior<Command> detach() {
+    metrics.connectedSessions().decrementAndGet();
+    metrics.detachedSessions().incrementAndGet();
+    timers.startSingleTimer(new GraceExpired(), settings.resumeGrace());
+    return detached();
+  }
+
+  private Behavior<Command> stopConnected() {
+    metrics.connectedSessions().decrementAndGet();
+    return Behaviors.stopped();
+  }
+
+  private void clearMembership() {
+    room = null;
+    peerId = null;
+    displayName = null;
+    sessionToken = null;
+    roomRef = null;
+    peers.clear();
+  }
+
+  private void send(ServerMessage message) {
+    metrics.sent(message.type());
+    connection.tell(new Frame(ProtocolCodec.encode(message)));
+  }
+
+  private void sendError(ErrorCode code, String message, String ref) {
+    metrics.error(code);
+    send(new ServerMessage.Error(code, message, ref));
+  }
+}

@@ -1,0 +1,122 @@
+package io.greenmesh.signaling.metrics;
+
+import io.greenmesh.signaling.protocol.ErrorCode;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.time.Duration;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The node's signaling meters. Labels are bounded sets (message types, error codes, reasons): never room or peer
+ * ids, so the series count stays flat however many calls run.
+ */
+public final class SignalingMetrics {
+  private static final Set<String> CLIENT_TYPES =
+      Set.of("join", "resume", "signal", "broadcast", "leave", "ping", "stats");
+
+  private final MeterRegistry registry;
+  private final AtomicInteger connectedSessions = new AtomicInteger();
+  private final AtomicInteger detachedSessions = new AtomicInteger();
+  private final AtomicInteger rooms = new AtomicInteger();
+  private final AtomicInteger roomMembers = new AtomicInteger();
+  private final Map<String, Counter> received = new ConcurrentHashMap<>();
+  private final Map<String, Counter> sent = new ConcurrentHashMap<>();
+  private final Map<ErrorCode, Counter> errors = new EnumMap<>(ErrorCode.class);
+  private final Map<String, Counter> closes = new ConcurrentHashMap<>();
+  private final Map<String, Counter> resumes = new ConcurrentHashMap<>();
+  private final Timer joinLatency;
+  private final Timer resumeLatency;
+  private final Counter crossNodeMessages;
+
+  public SignalingMetrics(MeterRegistry registry) {
+    this.registry = registry;
+    registry.gauge("greenmesh.signaling.sessions.connected", connectedSessions);
+    registry.gauge("greenmesh.signaling.sessions.detached", detachedSessions);
+    registry.gauge("greenmesh.signaling.rooms.active", rooms);
+    registry.gauge("greenmesh.signaling.room.members", roomMembers);
+    for (ErrorCode code : ErrorCode.values()) {
+      errors.put(code, Counter.builder("greenmesh.signaling.errors")
+          .description("error messages sent to clients, by code")
+          .tag("code", code.wire()).register(registry));
+    }
+    joinLatency = Timer.builder("greenmesh.signaling.join.duration")
+        .description("time from a join frame to the welcome frame")
+        .publishPercentileHistogram()
+        .minimumExpectedValue(Duration.ofMillis(1))
+        .maximumExpectedValue(Duration.ofSeconds(10))
+        .register(registry);
+    resumeLatency = Timer.builder("greenmesh.signaling.resume.duration")
+        .description("time from a resume frame to the welcome frame")
+        .publishPercentileHistogram()
+        .minimumExpectedValue(Duration.ofMillis(1))
+        .maximumExpectedValue(Duration.ofSeconds(10))
+        .register(registry);
+    crossNodeMessages = Counter.builder("greenmesh.signaling.cross.node.messages")
+        .description("signals and broadcasts delivered to a session on another node")
+        .register(registry);
+  }
+
+  public MeterRegistry registry() {
+    return registry;
+  }
+
+  public void received(String type) {
+    String t = CLIENT_TYPES.contains(type) ? type : "other";
+    received.computeIfAbsent(t, k -> Counter.builder("greenmesh.signaling.messages.received")
+        .description("frames received from clients, by type").tag("type", k).register(registry)).increment();
+  }
+
+  public void sent(String type) {
+    sent.computeIfAbsent(type, k -> Counter.builder("greenmesh.signaling.messages.sent")
+        .description("frames sent to clients, by type").tag("type", k).register(registry)).increment();
+  }
+
+  public void error(ErrorCode code) {
+    errors.get(code).increment();
+  }
+
+  /** A connection the node closed, by reason (rate-limited, too-large, slow-reader). */
+  public void closed(String reason) {
+    closes.computeIfAbsent(reason, k -> Counter.builder("greenmesh.signaling.connections.closed")
+        .description("connections closed by the node for abuse, by reason").tag("reason", k).register(registry))
+        .increment();
+  }
+
+  public void resume(String outcome) {
+    resumes.computeIfAbsent(outcome, k -> Counter.builder("greenmesh.signaling.resumes")
+        .description("resume attempts, by outcome").tag("outcome", k).register(registry)).increment();
+  }
+
+  public void crossNode() {
+    crossNodeMessages.increment();
+  }
+
+  public Timer joinLatency() {
+    return joinLatency;
+  }
+
+  public Timer resumeLatency() {
+    return resumeLatency;
+  }
+
+  public AtomicInteger connectedSessions() {
+    return connectedSessions;
+  }
+
+  public AtomicInteger detachedSessions() {
+    return detachedSessions;
+  }
+
+  public AtomicInteger rooms() {
+    return rooms;
+  }
+
+  public AtomicInteger roomMembers() {
+    return roomMembers;
+  }
+}
