@@ -3,7 +3,11 @@ package io.greenmesh.carbon;
 import io.greenmesh.carbon.accounting.CallTraffic;
 import io.greenmesh.carbon.model.Spread;
 
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.function.ToDoubleFunction;
 import java.util.Locale;
 
 /**
@@ -17,17 +21,23 @@ import java.util.Locale;
  * @param avoidedDataCentreBytes       data-centre bytes avoided
  * @param avoidedNetworkBytes          network bytes avoided (the extra leg)
  * @param presets                      energy, CO2e and water per preset
+ * @param avoidedCo2eGramsByPreset     CO2e per preset name, in preset order (the carbon-report map)
+ * @param avoidedWaterLitersByPreset   water per preset name, in preset order (the carbon-report map)
  * @param avoidedCo2eGrams             lowest and highest CO2e across presets
  * @param avoidedWaterLiters           lowest and highest water across presets
  * @param message                      one sentence for participants
  */
 public record CallSummary(String callId, String basis, long directBytes, long relayedBytes,
                           double counterfactualServerBytes, double avoidedDataCentreBytes,
-                          double avoidedNetworkBytes, List<PresetImpact> presets, Spread avoidedCo2eGrams,
+                          double avoidedNetworkBytes, List<PresetImpact> presets,
+                          Map<String, Double> avoidedCo2eGramsByPreset, Map<String, Double> avoidedWaterLitersByPreset,
+                          Spread avoidedCo2eGrams,
                           Spread avoidedWaterLiters, String message) {
 
     public CallSummary {
         presets = List.copyOf(presets);
+        avoidedCo2eGramsByPreset = Collections.unmodifiableMap(new LinkedHashMap<>(avoidedCo2eGramsByPreset));
+        avoidedWaterLitersByPreset = Collections.unmodifiableMap(new LinkedHashMap<>(avoidedWaterLitersByPreset));
     }
 
     static CallSummary of(String callId, CallTraffic traffic, List<PresetImpact> presets) {
@@ -35,7 +45,14 @@ public record CallSummary(String callId, String basis, long directBytes, long re
         Spread water = Spread.of(presets.stream().map(PresetImpact::avoidedWaterLiters).toList());
         return new CallSummary(callId, Summary.BASIS, traffic.directBytes(), traffic.relayedBytes(),
                 traffic.counterfactualBytes(), traffic.avoided().dataCentre(), traffic.avoided().network(),
-                presets, co2e, water, message(traffic, co2e));
+                presets, byPreset(presets, PresetImpact::avoidedCo2eGrams),
+                byPreset(presets, PresetImpact::avoidedWaterLiters), co2e, water, message(traffic, co2e));
+    }
+
+    private static Map<String, Double> byPreset(List<PresetImpact> presets, ToDoubleFunction<PresetImpact> value) {
+        Map<String, Double> map = new LinkedHashMap<>();
+        presets.forEach(p -> map.put(p.preset(), value.applyAsDouble(p)));
+        return map;
     }
 
     /** "This call saved about 2.2–113 g CO2e and 2,700 MB of data-centre traffic, compared with a server." */

@@ -9,6 +9,7 @@ import io.greenmesh.carbon.accounting.RelayCounter;
 import io.greenmesh.carbon.accounting.ReportResult;
 import io.greenmesh.carbon.accounting.StatsReport;
 import io.greenmesh.carbon.accounting.SuspicionKind;
+import io.greenmesh.carbon.accounting.TrafficTally;
 import io.greenmesh.carbon.config.CarbonConfig;
 import io.greenmesh.carbon.metrics.CarbonMeters;
 import io.greenmesh.carbon.model.AvoidedBytes;
@@ -46,10 +47,7 @@ public final class CarbonAccountant {
     private final Map<String, RelayCounter> relays = new HashMap<>();
     private final Listener listener = new Listener();
 
-    private long directBytes;
-    private long relayedBytes;
-    private double counterfactualBytes;
-    private AvoidedBytes avoided = AvoidedBytes.ZERO;
+    private final TrafficTally tally = new TrafficTally();
     private long relayBytes;
     private long rejections;
     private long suspicious;
@@ -110,13 +108,15 @@ public final class CarbonAccountant {
 
     /** Totals since this process started. */
     public synchronized Summary summary() {
+        CallTraffic traffic = tally.snapshot();
+        AvoidedBytes avoided = traffic.avoided();
         List<PresetImpact> impacts = PresetImpact.all(avoided, config.presets(), config.grid(), config.water());
         Map<String, Double> relayEnergy = new LinkedHashMap<>();
         for (EnergyPreset preset : config.presets()) {
             relayEnergy.put(preset.name(), ImpactModel.relayEnergyJoules(relayBytes, preset));
         }
-        return new Summary(Summary.BASIS, config.grid().zone(), config.grid().gramsPerKwh(), directBytes,
-                relayedBytes, counterfactualBytes, avoided.dataCentre(), avoided.network(), relayBytes, impacts,
+        return new Summary(Summary.BASIS, config.grid().zone(), config.grid().gramsPerKwh(), traffic.directBytes(),
+                traffic.relayedBytes(), traffic.counterfactualBytes(), avoided.dataCentre(), avoided.network(), relayBytes, impacts,
                 relayEnergy,
                 Spread.of(impacts.stream().map(PresetImpact::avoidedEnergyJoules).toList()),
                 Spread.of(impacts.stream().map(PresetImpact::avoidedCo2eGrams).toList()),
@@ -130,13 +130,7 @@ public final class CarbonAccountant {
         @Override
         public void onDelta(MediaPath path, long bytes, double counterfactual, AvoidedBytes saved) {
             synchronized (CarbonAccountant.this) {
-                if (path == MediaPath.DIRECT) {
-                    directBytes += bytes;
-                } else {
-                    relayedBytes += bytes;
-                }
-                counterfactualBytes += counterfactual;
-                avoided = avoided.plus(saved);
+                tally.add(path, bytes, counterfactual, saved);
             }
             meters.recordMedia(path, bytes);
             meters.recordCounterfactualServerBytes(counterfactual);

@@ -41,10 +41,7 @@ public final class CallLedger {
 
     private final Map<String, Long> lastReportMillis = new HashMap<>();
     private final Map<PairKey, Baseline> baselines = new HashMap<>();
-    private long directBytes;
-    private long relayedBytes;
-    private double counterfactualBytes;
-    private AvoidedBytes avoided = AvoidedBytes.ZERO;
+    private final TrafficTally tally = new TrafficTally();
 
     public CallLedger(String callId, double simulcastFactor, long rateCeilingBitsPerSecond, LedgerListener listener) {
         this.callId = Objects.requireNonNull(callId, "callId");
@@ -116,7 +113,7 @@ public final class CallLedger {
 
     /** Totals so far. */
     public synchronized CallTraffic traffic() {
-        return new CallTraffic(directBytes, relayedBytes, counterfactualBytes, avoided);
+        return tally.snapshot();
     }
 
     private void count(MediaPath path, long bytes, int roomSize) {
@@ -124,13 +121,7 @@ public final class CallLedger {
         AvoidedBytes saved = path == MediaPath.DIRECT
                 ? Counterfactual.forDirectStream(bytes, roomSize, simulcastFactor)
                 : AvoidedBytes.ZERO;
-        if (path == MediaPath.DIRECT) {
-            directBytes += bytes;
-        } else {
-            relayedBytes += bytes;
-        }
-        counterfactualBytes += serverBytes;
-        avoided = avoided.plus(saved);
+        tally.add(path, bytes, serverBytes, saved);
         listener.onDelta(path, bytes, serverBytes, saved);
     }
 

@@ -1,6 +1,8 @@
 package io.greenmesh.carbon.accounting;
 
 import java.util.List;
+import java.util.Optional;
+import java.util.stream.Collectors;
 
 /**
  * What happened to one stats report.
@@ -17,6 +19,16 @@ public record ReportResult(String reporterPeerId, List<TrafficDelta> accepted, L
         accepted = List.copyOf(accepted);
         rejected = List.copyOf(rejected);
         suspicious = List.copyOf(suspicious);
+    }
+
+    /** Null-free summary of what was rejected, for an error message to the client; empty if nothing was. */
+    public Optional<String> refusal() {
+        if (rejected.isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(rejected.stream()
+                .map(r -> (r.remotePeerId() == null ? "" : r.remotePeerId() + ": ") + r.detail())
+                .collect(Collectors.joining("; ")));
     }
 
     static ReportResult rejectedWhole(String reporterPeerId, RejectReason reason, String detail) {

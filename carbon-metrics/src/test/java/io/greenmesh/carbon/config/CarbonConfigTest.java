@@ -44,7 +44,7 @@ class CarbonConfigTest {
         assertEquals(7.6, config.water().generationLitresPerKwh());
         assertEquals(1.0, config.simulcastFactor());
         assertEquals(50_000_000L, config.rateCeilingBitsPerSecond());
-        assertEquals(Duration.ofSeconds(10), config.reportIntervalHint());
+        assertEquals(Duration.ofSeconds(5), config.reportIntervalHint());
     }
 
     @Test
