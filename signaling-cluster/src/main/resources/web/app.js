@@ -72,6 +72,8 @@ function tile(id, name) {
     if (id === 'local') {
       el.classList.add('local');
       el.querySelector('video').muted = true; // never play our own microphone back
+    } else {
+      el.classList.add('no-video'); // until the peer's stream arrives
     }
     tiles.set(id, el);
     $('grid').append(el);
@@ -219,6 +221,7 @@ async function startCall() {
   client.addEventListener('stream', (e) => {
     const el = tile(e.detail.peerId);
     el.querySelector('video').srcObject = e.detail.stream;
+    if (el.dataset.videoOff !== 'true') el.classList.remove('no-video');
   });
   client.addEventListener('connection-state', (e) => {
     const el = tiles.get(e.detail.peerId);
@@ -235,7 +238,8 @@ async function startCall() {
     const el = tiles.get(e.detail.from);
     if (!state || !el) return;
     el.querySelector('.muted-flag').hidden = state.audio !== false;
-    el.classList.toggle('no-video', state.video === false);
+    el.dataset.videoOff = String(state.video === false);
+    el.classList.toggle('no-video', state.video === false || !el.querySelector('video').srcObject);
   });
   client.addEventListener('carbon-report', (e) => showCarbon(e.detail));
   client.addEventListener('reconnecting', (e) => {

@@ -1,0 +1,184 @@
+package io.greenmesh.signaling.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import io.greenmesh.signaling.GreenMeshNode;
+import java.net.InetAddress;
+import java.net.NetworkInterface;
+import java.net.SocketException;
+import java.net.UnknownHostException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.WebDriver;
+
+/**
+ * Two real browsers open the demo page of one room on an in-process GreenMesh node and hold a video call: the
+ * page, greenmesh.js, the WebSocket protocol and the browsers' WebRTC stacks all take part. Media stays on this
+ * machine: the node listens on 127.0.0.1, there are no STUN or TURN servers, and the pair that ICE selects joins
+ * two host candidates of this machine.
+ */
+@Timeout(120)
+class BrowserCallE2ETest {
+
+  private static final Duration CALL_DEADLINE = Duration.ofSeconds(30);
+
+  /**
+   * Host candidates with their real addresses (Chromium otherwise hides them behind mDNS names that nothing
+   * resolves here), loopback candidates allowed, so that a machine with only {@code lo} can still connect.
+   */
+  private static final List<String> LOOPBACK_WEBRTC = List.of(
+      "--disable-features=WebRtcHideLocalIpsWithMdns",
+      "--allow-loopback-in-peer-connection");
+
+  private static final String STATS =
+      "return window.greenmeshDemo ? window.greenmeshDemo.stats() : null;";
+
+  private GreenMeshNode node;
+  private final List<HeadlessChromium> browsers = new ArrayList<>();
+
+  @BeforeEach
+  void startNode() {
+    HeadlessChromium.requireInstalled();
+    // Everything on loopback and on ports the system picks; no TURN relay: ICE can only use host candidates.
+    Config overrides = ConfigFactory.parseString("""
+        greenmesh.http.host = "127.0.0.1"
+        greenmesh.http.port = 0
+        greenmesh.management.host = "127.0.0.1"
+        greenmesh.management.port = 0
+        greenmesh.cluster.host = "127.0.0.1"
+        greenmesh.cluster.port = 0
+        greenmesh.turn.enabled = false
+        """);
+    node = GreenMeshNode.start(overrides);
+  }
+
+  @AfterEach
+  void stopEverything() {
+    RuntimeException failure = null;
+    for (HeadlessChromium browser : browsers) {
+      try {
+        browser.close();
+      } catch (RuntimeException e) {
+        failure = failure == null ? e : failure;
+      }
+    }
+    browsers.clear();
+    if (node != null) {
+      node.close();
+      node = null;
+    }
+    if (failure != null) {
+      throw failure;
+    }
+  }
+
+  @Test
+  void twoBrowsersInOneRoomHoldADirectVideoCall() {
+    String room = "e2e-room-" + UUID.randomUUID().toString().substring(0, 8);
+    String base = "http://localhost:" + node.httpPort() + "/" + room;
+
+    WebDriver ada = open(base + "?name=A");
+    WebDriver bob = open(base + "?name=B");
+
+    Instant started = Instant.now();
+    Instant deadline = started.plus(CALL_DEADLINE);
+    Map<String, Object> adaSeesBob = null;
+    Map<String, Object> bobSeesAda = null;
+    while (Instant.now().isBefore(deadline)) {
+      adaSeesBob = onlyPeer(ada);
+      bobSeesAda = onlyPeer(bob);
+      if (inCall(adaSeesBob) && inCall(bobSeesAda)) {
+        break;
+      }
+      sleep(250);
+    }
+    if (!inCall(adaSeesBob) || !inCall(bobSeesAda)) {
+      fail("no call within " + CALL_DEADLINE.toSeconds() + " s; A sees " + adaSeesBob + " (status: " + status(ada)
+          + "), B sees " + bobSeesAda + " (status: " + status(bob) + ")");
+    }
+    System.out.printf("call up after %d ms: A sees %s%n  B sees %s%n",
+        Duration.between(started, Instant.now()).toMillis(), adaSeesBob, bobSeesAda);
+
+    assertEquals("B", adaSeesBob.get("displayName"), "A knows B by the name in B's URL");
+    assertEquals("A", bobSeesAda.get("displayName"), "B knows A by the name in A's URL");
+    for (Map<String, Object> link : List.of(adaSeesBob, bobSeesAda)) {
+      assertEquals("connected", link.get("connectionState"), () -> "peer connection: " + link);
+      assertTrue(number(link, "framesDecoded") > 0, () -> "video decoded: " + link);
+      assertTrue(number(link, "bytesSent") > 0, () -> "bytes sent: " + link);
+      assertEquals("host", link.get("localCandidateType"), () -> "selected pair, local side: " + link);
+      assertEquals("host", link.get("remoteCandidateType"), () -> "selected pair, remote side: " + link);
+      assertEquals("direct", link.get("path"), () -> "path badge: " + link);
+      assertOnThisMachine((String) link.get("localAddress"), link);
+      assertOnThisMachine((String) link.get("remoteAddress"), link);
+    }
+  }
+
+  private WebDriver open(String url) {
+    HeadlessChromium browser = HeadlessChromium.start(LOOPBACK_WEBRTC);
+    browsers.add(browser);
+    browser.driver().get(url);
+    return browser.driver();
+  }
+
+  /** The demo's view of its single remote peer, or null while it has none. */
+  @SuppressWarnings("unchecked")
+  private static Map<String, Object> onlyPeer(WebDriver page) {
+    Object result = ((JavascriptExecutor) page).executeScript(STATS);
+    if (!(result instanceof List<?> peers) || peers.size() != 1) {
+      return null;
+    }
+    return (Map<String, Object>) peers.get(0);
+  }
+
+  private static boolean inCall(Map<String, Object> link) {
+    return link != null
+        && "connected".equals(link.get("connectionState"))
+        && number(link, "framesDecoded") > 0
+        && link.get("localCandidateType") != null;
+  }
+
+  private static long number(Map<String, Object> link, String key) {
+    return link.get(key) instanceof Number n ? n.longValue() : 0L;
+  }
+
+  private static String status(WebDriver page) {
+    Object text = ((JavascriptExecutor) page).executeScript(
+        "const s = document.getElementById('status'); return s ? s.textContent : null;");
+    return String.valueOf(text);
+  }
+
+  /** An "address:port" of the selected pair must belong to this machine: the media never left it. */
+  private static void assertOnThisMachine(String addressAndPort, Map<String, Object> link) {
+    assertTrue(addressAndPort != null && addressAndPort.lastIndexOf(':') > 0, () -> "pair address: " + link);
+    String host = addressAndPort.substring(0, addressAndPort.lastIndexOf(':'));
+    try {
+      InetAddress address = InetAddress.getByName(host);
+      assertTrue(address.isLoopbackAddress() || NetworkInterface.getByInetAddress(address) != null,
+          () -> host + " is not an address of this machine: " + link);
+    } catch (UnknownHostException | SocketException e) {
+      fail("pair address " + host + " of " + link + ": " + e);
+    }
+  }
+
+  private static void sleep(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while waiting for the call", e);
+    }
+  }
+}
