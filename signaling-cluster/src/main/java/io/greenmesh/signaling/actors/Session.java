@@ -54,12 +54,19 @@ public final class Session {
   /** From the room: this peer resumed elsewhere; pass on what you hold to the successor. */
   public record HandOver(ActorRef<Command> successor) implements Command {}
 
-  /** From the predecessor session: what it held while detached, oldest first, and how many it had to drop. */
-  public record HandOverState(List<Deliver> held, int dropped) implements Command {
+  /**
+   * From the predecessor session: the frames it recently sent (which a dying connection may have lost), what it held
+   * while detached (oldest first), how many it had to drop, and the last sequence number it used.
+   */
+  public record HandOverState(List<Sent> recent, List<Deliver> held, int dropped, long lastSeq) implements Command {
     public HandOverState {
+      recent = List.copyOf(recent);
       held = List.copyOf(held);
     }
   }
+
+  /** A signal or broadcast as it was numbered and sent to the client. */
+  public record Sent(long seq, Deliver deliver) implements CborSerializable {}
 
   /** From the transport: a frame, to acknowledge once handled (that is the inbound backpressure). */
   public record Inbound(InboundFrame frame, ActorRef<Ack> ack) implements Command {}
@@ -137,6 +144,12 @@ public final class Session {
   private ActorRef<Room.Command> roomRef;
   private final Map<String, Room.Member> peers = new HashMap<>();
 
+  // Numbering of signals and broadcasts sent to the client, and the last ones sent, for replay after a resume.
+  private long outSeq;
+  private final ArrayDeque<Sent> recent = new ArrayDeque<>();
+  private long resumedFromSeq;
+  private HandOverState earlyHandOver;
+
   // Held while detached.
   private final ArrayDeque<Deliver> held = new ArrayDeque<>();
   private int droppedWhileDetached;
@@ -192,6 +205,7 @@ public final class Session {
       room = c.room();
       peerId = c.peerId();
       displayName = c.displayName();
+      resumedFromSeq = resume.lastSeq();
       askRoom(Purpose.RESUME, new Room.Member(peerId, displayName, ctx.getSelf()));
       return joining();
     }
@@ -208,6 +222,10 @@ public final class Session {
     return Behaviors.receive(Command.class)
         .onMessage(StreamStarted.class, this::ackStart)
         .onMessage(RoomAnswered.class, this::onRoomAnswered)
+        .onMessage(HandOverState.class, state -> {
+          earlyHandOver = state; // the predecessor was quicker than the room's answer
+          return Behaviors.same();
+        })
         .onMessage(ConnectionClosed.class, c -> stopConnected())
         .onMessage(SlowReader.class, s -> slowReader())
         .onAnyMessage(this::stashOrDrop)
@@ -236,7 +254,6 @@ public final class Session {
         metrics.joinLatency().record(Duration.ofNanos(elapsed));
       }
       if (joined.predecessor()) {
-        timers.startSingleTimer(new HandOverTimeout(), HANDOVER_WAIT);
         return awaitingHandOver();
       }
       return stash.unstashAll(joined());
@@ -257,24 +274,41 @@ public final class Session {
 
   /** Welcomed after a resume; waits briefly for what the previous session held, so that order is kept. */
   private Behavior<Command> awaitingHandOver() {
+    if (earlyHandOver != null) {
+      return applyHandOver(earlyHandOver);
+    }
+    timers.startSingleTimer(new HandOverTimeout(), HANDOVER_WAIT);
     return Behaviors.receive(Command.class)
         .onMessage(StreamStarted.class, this::ackStart)
         .onMessage(HandOverState.class, state -> {
           timers.cancel(new HandOverTimeout());
-          for (Deliver d : state.held()) {
-            deliverToClient(d);
-          }
-          if (state.dropped() > 0) {
-            sendError(ErrorCode.INTERNAL, state.dropped() + " messages addressed to you while you were away "
-                + "were dropped (resume buffer full)", "resume");
-          }
-          return stash.unstashAll(joined());
+          return applyHandOver(state);
         })
         .onMessage(HandOverTimeout.class, t -> stash.unstashAll(joined()))
         .onMessage(ConnectionClosed.class, c -> detach())
         .onMessage(SlowReader.class, s -> slowReader())
         .onAnyMessage(this::stashOrDrop)
         .build();
+  }
+
+  /** Replays what the client may have missed, then what was held for it, then resumes normal service. */
+  private Behavior<Command> applyHandOver(HandOverState state) {
+    earlyHandOver = null;
+    outSeq = state.lastSeq();
+    for (Sent sent : state.recent()) {
+      if (sent.seq() > resumedFromSeq) {
+        send(frameFor(sent));
+        remember(sent);
+      }
+    }
+    for (Deliver d : state.held()) {
+      deliverToClient(d);
+    }
+    if (state.dropped() > 0) {
+      sendError(ErrorCode.INTERNAL, state.dropped() + " messages addressed to you while you were away "
+          + "were dropped (resume buffer full)", "resume");
+    }
+    return stash.unstashAll(joined());
   }
 
   /** In a room with a live connection. */
@@ -349,7 +383,8 @@ public final class Session {
           return Behaviors.same();
         })
         .onMessage(HandOver.class, h -> {
-          h.successor().tell(new HandOverState(new ArrayList<>(held), droppedWhileDetached));
+          h.successor().tell(new HandOverState(new ArrayList<>(recent), new ArrayList<>(held), droppedWhileDetached,
+              outSeq));
           held.clear();
           metrics.detachedSessions().decrementAndGet();
           timers.cancel(new GraceExpired());
@@ -554,14 +589,28 @@ public final class Session {
   }
 
   private void deliverToClient(Deliver d) {
-    send(d.kind() == Kind.SIGNAL
-        ? new ServerMessage.SignalFrom(d.from(), d.data())
-        : new ServerMessage.BroadcastFrom(d.from(), d.data()));
+    Sent sent = new Sent(++outSeq, d);
+    remember(sent);
+    send(frameFor(sent));
+  }
+
+  private void remember(Sent sent) {
+    if (recent.size() >= settings.resumeBuffer()) {
+      recent.pollFirst();
+    }
+    recent.addLast(sent);
+  }
+
+  private static ServerMessage frameFor(Sent sent) {
+    Deliver d = sent.deliver();
+    return d.kind() == Kind.SIGNAL
+        ? new ServerMessage.SignalFrom(d.from(), d.data(), sent.seq())
+        : new ServerMessage.BroadcastFrom(d.from(), d.data(), sent.seq());
   }
 
   private Behavior<Command> handOverWhileConnected(HandOver h) {
     // The client resumed on another connection while this one still looked open: this one is stale.
-    h.successor().tell(new HandOverState(List.of(), 0));
+    h.successor().tell(new HandOverState(new ArrayList<>(recent), List.of(), 0, outSeq));
     connection.tell(new Close());
     metrics.connectedSessions().decrementAndGet();
     return forwarding(h.successor());

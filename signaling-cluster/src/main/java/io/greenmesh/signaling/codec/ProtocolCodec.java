@@ -61,7 +61,8 @@ public final class ProtocolCodec {
     try {
       return switch (type) {
         case "join" -> decodeJoin(root);
-        case "resume" -> new Decoded(new ClientMessage.Resume(requiredText(root, "sessionToken", MAX_TOKEN_LENGTH)));
+        case "resume" -> new Decoded(new ClientMessage.Resume(
+            requiredText(root, "sessionToken", MAX_TOKEN_LENGTH), optionalCount(root, "lastSeq")));
         case "signal" -> new Decoded(new ClientMessage.Signal(
             requiredText(root, "to", MAX_ID_LENGTH), requiredData(root)));
         case "broadcast" -> new Decoded(new ClientMessage.Broadcast(requiredData(root)));
@@ -153,6 +154,17 @@ public final class ProtocolCodec {
     return node.textValue();
   }
 
+  private static long optionalCount(JsonNode root, String field) {
+    JsonNode node = root.get(field);
+    if (node == null || node.isNull()) {
+      return 0;
+    }
+    if (!node.canConvertToExactIntegral() || !node.canConvertToLong() || node.asLong() < 0) {
+      throw new FieldException("'" + field + "' must be a non-negative integer");
+    }
+    return node.asLong();
+  }
+
   private static String requiredData(JsonNode root) {
     JsonNode data = root.get("data");
     if (data == null || data.isMissingNode()) {
@@ -204,10 +216,12 @@ public final class ProtocolCodec {
       g.writeStringField("from", s.from());
       g.writeFieldName("data");
       g.writeRawValue(s.data());
+      g.writeNumberField("seq", s.seq());
     } else if (message instanceof ServerMessage.BroadcastFrom b) {
       g.writeStringField("from", b.from());
       g.writeFieldName("data");
       g.writeRawValue(b.data());
+      g.writeNumberField("seq", b.seq());
     } else if (message instanceof ServerMessage.Error e) {
       g.writeStringField("code", e.code().wire());
       g.writeStringField("message", e.message());

@@ -14,7 +14,8 @@ public sealed interface ClientMessage {
     }
   }
 
-  record Resume(String sessionToken) implements ClientMessage {
+  /** {@code lastSeq}: the highest {@code seq} of a signal or broadcast the client received (0 for none). */
+  record Resume(String sessionToken, long lastSeq) implements ClientMessage {
     public String type() {
       return "resume";
     }

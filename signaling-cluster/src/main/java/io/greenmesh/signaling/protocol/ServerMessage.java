@@ -38,15 +38,18 @@ public sealed interface ServerMessage {
     }
   }
 
-  /** A signal from another peer; {@code data} is raw JSON. */
-  record SignalFrom(String from, String data) implements ServerMessage {
+  /**
+   * A signal from another peer; {@code data} is raw JSON. {@code seq} numbers the signals and broadcasts a session
+   * received, so that a resuming client can say which ones it already has.
+   */
+  record SignalFrom(String from, String data, long seq) implements ServerMessage {
     public String type() {
       return "signal";
     }
   }
 
   /** A broadcast from another peer; {@code data} is raw JSON. */
-  record BroadcastFrom(String from, String data) implements ServerMessage {
+  record BroadcastFrom(String from, String data, long seq) implements ServerMessage {
     public String type() {
       return "broadcast";
     }

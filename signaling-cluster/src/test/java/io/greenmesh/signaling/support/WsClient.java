@@ -1,0 +1,126 @@
+package io.greenmesh.signaling.support;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.WebSocket;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+/** A signaling client for tests: sends JSON text frames, queues what arrives, remembers how it closed. */
+public final class WsClient implements AutoCloseable {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+  private final LinkedBlockingQueue<JsonNode> inbox = new LinkedBlockingQueue<>();
+  private final CompletableFuture<Integer> closed = new CompletableFuture<>();
+  private final WebSocket socket;
+
+  public WsClient(int port) {
+    this.socket = HTTP.newWebSocketBuilder()
+        .connectTimeout(Duration.ofSeconds(5))
+        .buildAsync(URI.create("ws://127.0.0.1:" + port + "/v1/ws"), new Listener())
+        .join();
+  }
+
+  public WsClient send(String json) {
+    socket.sendText(json, true).join();
+    return this;
+  }
+
+  /** The next frame, waiting up to 5 s; fails the test if none arrives. */
+  public JsonNode next() {
+    try {
+      JsonNode n = inbox.poll(5, TimeUnit.SECONDS);
+      assertNotNull(n, "no frame within 5 s");
+      return n;
+    } catch (InterruptedException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** The next frame, asserting its type. */
+  public JsonNode expect(String type) {
+    JsonNode n = next();
+    assertEquals(type, n.path("type").asText(), () -> "unexpected frame " + n);
+    return n;
+  }
+
+  /** Asserts an error with this code arrives next. */
+  public JsonNode expectError(String code) {
+    JsonNode n = expect("error");
+    assertEquals(code, n.path("code").asText(), () -> "unexpected error " + n);
+    return n;
+  }
+
+  /** Asserts that nothing arrives for the given time. */
+  public void expectSilence(Duration d) {
+    try {
+      JsonNode n = inbox.poll(d.toMillis(), TimeUnit.MILLISECONDS);
+      assertNull(n, () -> "expected no frame, got " + n);
+    } catch (InterruptedException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** Joins and returns the welcome. */
+  public JsonNode join(String room, String name) {
+    send("{\"type\":\"join\",\"room\":\"" + room + "\",\"displayName\":\"" + name + "\"}");
+    return expect("welcome");
+  }
+
+  public CompletableFuture<Integer> closed() {
+    return closed;
+  }
+
+  /** Drops the TCP connection without a close handshake, as a lost network would. */
+  public void abort() {
+    socket.abort();
+  }
+
+  @Override
+  public void close() {
+    if (!socket.isOutputClosed()) {
+      socket.sendClose(WebSocket.NORMAL_CLOSURE, "bye");
+    }
+    socket.abort();
+  }
+
+  private final class Listener implements WebSocket.Listener {
+    private final StringBuilder partial = new StringBuilder();
+
+    @Override
+    public CompletionStage<?> onText(WebSocket ws, CharSequence data, boolean last) {
+      partial.append(data);
+      if (last) {
+        try {
+          inbox.add(JSON.readTree(partial.toString()));
+        } catch (Exception e) {
+          throw new IllegalStateException("server sent invalid JSON: " + partial, e);
+        }
+        partial.setLength(0);
+      }
+      ws.request(1);
+      return null;
+    }
+
+    @Override
+    public CompletionStage<?> onClose(WebSocket ws, int statusCode, String reason) {
+      closed.complete(statusCode);
+      return null;
+    }
+
+    @Override
+    public void onError(WebSocket ws, Throwable error) {
+      closed.complete(-1);
+    }
+  }
+}
