@@ -19,6 +19,9 @@ import io.greenmesh.carbon.model.MediaPath;
 import io.greenmesh.carbon.model.Spread;
 import io.micrometer.core.instrument.MeterRegistry;
 
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -27,6 +30,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The facade the signaling node uses: one per process, thread-safe.
@@ -36,6 +40,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * ReportResult r = carbon.accept(callId, report, roomMembers);   // on every client stats report
  * carbon.recordRelayedBytes(relayId, cumulativeBytes);           // on every TURN relay counter reading
  * Optional<CallSummary> s = carbon.closeCall(callId);            // when the call ends -> carbon-report message
+ * carbon.closeIdleCalls(Duration.ofMinutes(2));                  // now and then: calls whose end was missed
  * Summary total = carbon.summary();                              // GET /v1/carbon/summary
  * }</pre>
  */
@@ -43,7 +48,8 @@ public final class CarbonAccountant {
 
     private final CarbonConfig config;
     private final CarbonMeters meters;
-    private final Map<String, CallLedger> calls = new ConcurrentHashMap<>();
+    private final Clock clock;
+    private final Map<String, OpenCall> calls = new ConcurrentHashMap<>();
     private final Map<String, RelayCounter> relays = new HashMap<>();
     private final Listener listener = new Listener();
 
@@ -52,9 +58,18 @@ public final class CarbonAccountant {
     private long rejections;
     private long suspicious;
 
+    /** A ledger and when it last saw a report (this process's clock), for {@link #closeIdleCalls}. */
+    private record OpenCall(CallLedger ledger, AtomicLong lastActivityMillis) {
+    }
+
     public CarbonAccountant(CarbonConfig config, MeterRegistry registry) {
+        this(config, registry, Clock.systemUTC());
+    }
+
+    public CarbonAccountant(CarbonConfig config, MeterRegistry registry, Clock clock) {
         this.config = Objects.requireNonNull(config, "config");
         this.meters = new CarbonMeters(Objects.requireNonNull(registry, "registry"), config);
+        this.clock = Objects.requireNonNull(clock, "clock");
     }
 
     /** Parses {@code greenmesh.carbon} from a resolved root config (e.g. the actor system's). */
@@ -66,10 +81,15 @@ public final class CarbonAccountant {
         return config;
     }
 
-    /** The ledger of a call, created on first use. */
+    /**
+     * The ledger of a call, created on first use. Call ids must be unique per call (not the room name), so that a
+     * late report cannot add to a call that was already summarised.
+     */
     public CallLedger openCall(String callId) {
-        return calls.computeIfAbsent(callId, id -> new CallLedger(id, config.simulcastFactor(),
-                config.rateCeilingBitsPerSecond(), listener));
+        OpenCall call = calls.computeIfAbsent(callId, id -> new OpenCall(new CallLedger(id, config.simulcastFactor(),
+                config.rateCeilingBitsPerSecond(), listener), new AtomicLong()));
+        call.lastActivityMillis().set(clock.millis());
+        return call.ledger();
     }
 
     /**
@@ -97,13 +117,29 @@ public final class CarbonAccountant {
 
     /** Stops accounting a call and says what it avoided; empty if the call was never opened. */
     public Optional<CallSummary> closeCall(String callId) {
-        CallLedger ledger = calls.remove(callId);
-        if (ledger == null) {
+        OpenCall call = calls.remove(callId);
+        if (call == null) {
             return Optional.empty();
         }
-        CallTraffic traffic = ledger.traffic();
+        CallTraffic traffic = call.ledger().traffic();
         return Optional.of(CallSummary.of(callId, traffic,
                 PresetImpact.all(traffic.avoided(), config.presets(), config.grid(), config.water())));
+    }
+
+    /**
+     * Closes every call without a report or {@link #openCall} for longer than {@code maxIdle}, e.g. calls whose end
+     * the node missed, or ledgers reopened by a report that arrived after {@link #closeCall}. Their totals stay in
+     * {@link #summary()}.
+     */
+    public List<CallSummary> closeIdleCalls(Duration maxIdle) {
+        long cutoff = clock.millis() - maxIdle.toMillis();
+        List<CallSummary> closed = new ArrayList<>();
+        for (Map.Entry<String, OpenCall> entry : calls.entrySet()) {
+            if (entry.getValue().lastActivityMillis().get() < cutoff) {
+                closeCall(entry.getKey()).ifPresent(closed::add);
+            }
+        }
+        return closed;
     }
 
     /** Totals since this process started. */

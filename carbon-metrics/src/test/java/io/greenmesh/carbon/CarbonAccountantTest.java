@@ -7,6 +7,11 @@ import io.greenmesh.carbon.config.CarbonConfig;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
 
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -118,6 +123,51 @@ class CarbonAccountantTest {
         assertEquals(List.of("conservative", "swd-v4", "obringer-2021"),
                 summary.presets().stream().map(PresetImpact::preset).toList());
         assertEquals("WORLD", summary.zone());
+    }
+
+    @Test
+    void callsWithoutReportsForLongerThanTheIdleLimitAreClosedAndKeptInTheTotals() {
+        MutableClock clock = new MutableClock();
+        CarbonAccountant accountant =
+                new CarbonAccountant(CarbonConfig.from(ConfigFactory.load()), new SimpleMeterRegistry(), clock);
+        Set<String> room = Set.of("a", "b");
+        accountant.accept("old", new StatsReport("a", 1, List.of(new PeerStats("b", "host", "host", 0))), room);
+        clock.advance(Duration.ofSeconds(100));
+        accountant.accept("old", new StatsReport("a", 2, List.of(new PeerStats("b", "host", "host", 500))), room);
+        clock.advance(Duration.ofSeconds(100));
+        accountant.openCall("fresh");
+        clock.advance(Duration.ofSeconds(30));
+
+        List<CallSummary> closed = accountant.closeIdleCalls(Duration.ofMinutes(1));
+
+        assertEquals(List.of("old"), closed.stream().map(CallSummary::callId).toList());
+        assertEquals(500, closed.get(0).directBytes());
+        assertEquals(1, accountant.summary().openCalls());
+        assertEquals(500, accountant.summary().directBytes());
+    }
+
+    /** A clock the test moves by hand. */
+    private static final class MutableClock extends Clock {
+        private Instant now = Instant.parse("2026-01-01T00:00:00Z");
+
+        void advance(Duration duration) {
+            now = now.plus(duration);
+        }
+
+        @Override
+        public ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public Instant instant() {
+            return now;
+        }
     }
 
     @Test
