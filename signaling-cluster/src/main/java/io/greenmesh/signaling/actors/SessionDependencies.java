@@ -12,5 +12,4 @@ public record SessionDependencies(
     SessionTokens tokens,
     IceServerProvider iceServers,
     ClusterSharding sharding,
-    SignalingMetrics metrics,
-    TrafficReports trafficReports) {}
+    SignalingMetrics metrics) {}

@@ -234,6 +234,7 @@ public final class ProtocolCodec {
       g.writeNumberField("avoidedBytes", c.avoidedBytes());
       writeNumberMap(g, "avoidedCo2eGrams", c.avoidedCo2eGrams());
       writeNumberMap(g, "avoidedWaterLiters", c.avoidedWaterLiters());
+      g.writeStringField("message", c.message());
     }
     // Pong has no fields.
   }

@@ -74,7 +74,8 @@ public sealed interface ServerMessage {
       long bytesRelayed,
       long avoidedBytes,
       Map<String, Double> avoidedCo2eGrams,
-      Map<String, Double> avoidedWaterLiters)
+      Map<String, Double> avoidedWaterLiters,
+      String message)
       implements ServerMessage {
     public CarbonReport {
       avoidedCo2eGrams = Map.copyOf(avoidedCo2eGrams);

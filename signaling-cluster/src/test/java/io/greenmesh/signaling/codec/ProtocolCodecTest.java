@@ -113,7 +113,7 @@ class ProtocolCodecTest {
         ProtocolCodec.encode(new ServerMessage.BroadcastFrom("p", "\"x\"", 1)));
     assertEquals("{\"type\":\"pong\"}", ProtocolCodec.encode(new ServerMessage.Pong()));
     JsonNode carbon = JSON.readTree(ProtocolCodec.encode(new ServerMessage.CarbonReport(10, 2, 30,
-        Map.of("swd-v4", 1.5), Map.of("swd-v4", 0.25))));
+        Map.of("swd-v4", 1.5), Map.of("swd-v4", 0.25), "saved")));
     assertEquals(1.5, carbon.get("avoidedCo2eGrams").get("swd-v4").asDouble());
   }
 

@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -87,6 +88,54 @@ class BrowserCallE2ETest {
 
   @Test
   void twoBrowsersInOneRoomHoldADirectVideoCall() {
+    Call call = startCall();
+
+    assertEquals("B", call.adaSeesBob().get("displayName"), "A knows B by the name in B's URL");
+    assertEquals("A", call.bobSeesAda().get("displayName"), "B knows A by the name in A's URL");
+    for (Map<String, Object> link : List.of(call.adaSeesBob(), call.bobSeesAda())) {
+      assertEquals("connected", link.get("connectionState"), () -> "peer connection: " + link);
+      assertTrue(number(link, "framesDecoded") > 0, () -> "video decoded: " + link);
+      assertTrue(number(link, "bytesSent") > 0, () -> "bytes sent: " + link);
+      assertEquals("host", link.get("localCandidateType"), () -> "selected pair, local side: " + link);
+      assertEquals("host", link.get("remoteCandidateType"), () -> "selected pair, remote side: " + link);
+      assertEquals("direct", link.get("path"), () -> "path badge: " + link);
+      assertOnThisMachine((String) link.get("localAddress"), link);
+      assertOnThisMachine((String) link.get("remoteAddress"), link);
+    }
+  }
+
+  @Test
+  void aSignalingOutageResumesTheSessionWhileMediaKeepsFlowing() {
+    Call call = startCall();
+    String adaId = (String) script(call.ada(), "return window.greenmeshDemo.client.peerId;");
+    long framesBefore = number(call.bobSeesAda(), "framesDecoded");
+
+    script(call.ada(), "window.greenmeshDemo.client.reconnect();");
+
+    await("A resumes its session", Duration.ofSeconds(15),
+        () -> !events(call.ada(), "resumed").isEmpty()
+            && "joined".equals(script(call.ada(), "return window.greenmeshDemo.client.state;")));
+    assertEquals(adaId, script(call.ada(), "return window.greenmeshDemo.client.peerId;"), "same peer after resume");
+    assertTrue(events(call.bob(), "peer-left").isEmpty(), "B never saw A leave");
+    assertEquals(1, events(call.bob(), "welcome").size(), "B did not have to join again");
+
+    // Past the first traffic reports (every 5 s): video still arrives and nothing A or B sent was refused.
+    Instant pastFirstReport = call.upAt().plusSeconds(6);
+    await("B keeps decoding A's video", Duration.ofSeconds(20),
+        () -> Instant.now().isAfter(pastFirstReport)
+            && number(onlyPeer(call.bob()), "framesDecoded") > framesBefore + 30);
+    for (WebDriver page : List.of(call.ada(), call.bob())) {
+      Map<String, Object> link = onlyPeer(page);
+      assertEquals("connected", link.get("connectionState"), () -> "peer connection: " + link);
+      assertEquals(List.of(), events(page, "error"), "errors reported to the page");
+    }
+  }
+
+  /** Two pages in one fresh room, once both peer connections are up and decoding video. */
+  private record Call(WebDriver ada, WebDriver bob, Map<String, Object> adaSeesBob, Map<String, Object> bobSeesAda,
+      Instant upAt) {}
+
+  private Call startCall() {
     String room = "e2e-room-" + UUID.randomUUID().toString().substring(0, 8);
     String base = "http://localhost:" + node.httpPort() + "/" + room;
 
@@ -111,19 +160,7 @@ class BrowserCallE2ETest {
     }
     System.out.printf("call up after %d ms: A sees %s%n  B sees %s%n",
         Duration.between(started, Instant.now()).toMillis(), adaSeesBob, bobSeesAda);
-
-    assertEquals("B", adaSeesBob.get("displayName"), "A knows B by the name in B's URL");
-    assertEquals("A", bobSeesAda.get("displayName"), "B knows A by the name in A's URL");
-    for (Map<String, Object> link : List.of(adaSeesBob, bobSeesAda)) {
-      assertEquals("connected", link.get("connectionState"), () -> "peer connection: " + link);
-      assertTrue(number(link, "framesDecoded") > 0, () -> "video decoded: " + link);
-      assertTrue(number(link, "bytesSent") > 0, () -> "bytes sent: " + link);
-      assertEquals("host", link.get("localCandidateType"), () -> "selected pair, local side: " + link);
-      assertEquals("host", link.get("remoteCandidateType"), () -> "selected pair, remote side: " + link);
-      assertEquals("direct", link.get("path"), () -> "path badge: " + link);
-      assertOnThisMachine((String) link.get("localAddress"), link);
-      assertOnThisMachine((String) link.get("remoteAddress"), link);
-    }
+    return new Call(ada, bob, adaSeesBob, bobSeesAda, Instant.now());
   }
 
   private WebDriver open(String url) {
@@ -133,10 +170,32 @@ class BrowserCallE2ETest {
     return browser.driver();
   }
 
+  private static Object script(WebDriver page, String js, Object... arguments) {
+    return ((JavascriptExecutor) page).executeScript(js, arguments);
+  }
+
+  /** What the demo's client reported with events of one type, oldest first. */
+  @SuppressWarnings("unchecked")
+  private static List<Object> events(WebDriver page, String type) {
+    Object result = script(page,
+        "return window.greenmeshDemo.events.filter(e => e.type === arguments[0]).map(e => e.detail);", type);
+    return (List<Object>) result;
+  }
+
+  private static void await(String what, Duration timeout, BooleanSupplier condition) {
+    Instant deadline = Instant.now().plus(timeout);
+    while (!condition.getAsBoolean()) {
+      if (Instant.now().isAfter(deadline)) {
+        fail("not within " + timeout.toSeconds() + " s: " + what);
+      }
+      sleep(200);
+    }
+  }
+
   /** The demo's view of its single remote peer, or null while it has none. */
   @SuppressWarnings("unchecked")
   private static Map<String, Object> onlyPeer(WebDriver page) {
-    Object result = ((JavascriptExecutor) page).executeScript(STATS);
+    Object result = script(page, STATS);
     if (!(result instanceof List<?> peers) || peers.size() != 1) {
       return null;
     }
@@ -151,12 +210,11 @@ class BrowserCallE2ETest {
   }
 
   private static long number(Map<String, Object> link, String key) {
-    return link.get(key) instanceof Number n ? n.longValue() : 0L;
+    return link != null && link.get(key) instanceof Number n ? n.longValue() : 0L;
   }
 
   private static String status(WebDriver page) {
-    Object text = ((JavascriptExecutor) page).executeScript(
-        "const s = document.getElementById('status'); return s ? s.textContent : null;");
+    Object text = script(page, "const s = document.getElementById('status'); return s ? s.textContent : null;");
     return String.valueOf(text);
   }
 

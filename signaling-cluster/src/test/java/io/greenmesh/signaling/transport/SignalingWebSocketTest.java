@@ -318,6 +318,42 @@ class SignalingWebSocketTest {
   }
 
   @Test
+  void trafficReportsAreAccountedAndTheCallEndsWithACarbonReport() throws Exception {
+    String room = room();
+    WsClient a = client();
+    String idA = a.join(room, "A").get("peerId").asText();
+    WsClient b = client();
+    String idB = b.join(room, "B").get("peerId").asText();
+    a.expect("peer-joined");
+    String report = "{\"type\":\"stats\",\"peers\":[{\"peerId\":\"%s\",\"localCandidateType\":\"host\","
+        + "\"remoteCandidateType\":\"host\",\"bytesSent\":%d}]}";
+    a.send(String.format(report, idB, 0));
+    b.send(String.format(report, idA, 0));
+    Thread.sleep(1100);
+    a.send(String.format(report, idB, 500_000));
+    b.send(String.format(report, idA, 400_000));
+    a.send(String.format(report, "someone-else", 1));
+    a.expectError("bad-request");
+    b.send("{\"type\":\"leave\"}");
+    a.expect("peer-left");
+    JsonNode ra = a.expect("carbon-report");
+    JsonNode rb = b.expect("carbon-report");
+    assertEquals(900_000, ra.get("bytesDirect").asLong());
+    assertEquals(ra, rb);
+    assertTrue(ra.get("avoidedCo2eGrams").get("swd-v4").asDouble() > 0, ra.toString());
+    assertTrue(ra.get("message").asText().contains("CO2e"), ra.toString());
+
+    String summary = HttpClient.newHttpClient().send(
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + node.httpPort() + "/v1/carbon/summary")).build(),
+        HttpResponse.BodyHandlers.ofString()).body();
+    assertTrue(summary.contains("\"scope\":\"node\""), summary);
+    String metrics = HttpClient.newHttpClient().send(
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + node.httpPort() + "/metrics")).build(),
+        HttpResponse.BodyHandlers.ofString()).body();
+    assertTrue(metrics.contains("greenmesh_media_bytes_total{path=\"direct\"}"), metrics);
+  }
+
+  @Test
   void iceServersOverHttp() throws Exception {
     HttpResponse<String> r = HttpClient.newHttpClient().send(
         HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + node.httpPort() + "/v1/ice-servers")).build(),
