@@ -194,7 +194,16 @@ async function startCall() {
     iceTransportPolicy: relayOnly ? 'relay' : 'all',
     localStream,
   });
-  window.greenmeshDemo = { client, stats: () => client.stats() };
+  // Test hook: the client, its stats, and a log of what it reported (without media objects).
+  const events = [];
+  window.greenmeshDemo = { client, stats: () => client.stats(), events };
+  for (const type of ['welcome', 'peer-joined', 'peer-left', 'connection-state', 'path', 'carbon-report', 'error',
+    'reconnecting', 'resumed', 'closed']) {
+    client.addEventListener(type, (e) => {
+      if (events.length >= 500) events.shift();
+      events.push({ type, at: Date.now(), detail: JSON.parse(JSON.stringify(e.detail ?? null)) });
+    });
+  }
 
   const media = { audio: true, video: Boolean(localStream?.getVideoTracks().length) };
   const announceMedia = () => client.broadcast({ media });
@@ -255,6 +264,7 @@ async function startCall() {
 
   wireControls(client, localStream, media, announceMedia);
   addEventListener('pagehide', () => client.close());
+  addEventListener('online', () => client.reconnect()); // a new network: do not wait for the keep-alive to notice
 
   setStatus(`Joining “${room}”…`);
   try {

@@ -80,6 +80,7 @@ export class GreenMeshClient extends EventTarget {
     this._pingTimer = null;
     this._statsTimer = null;
     this._lastHeardAt = 0;
+    this._lastSeq = 0; // highest `seq` of a signal/broadcast received in this session
   }
 
   // ---------------------------------------------------------------- public API
@@ -114,6 +115,14 @@ export class GreenMeshClient extends EventTarget {
     this.sessionToken = null;
     this._cancelReconnect();
     this._setState('left');
+  }
+
+  /**
+   * Drops the signaling connection and resumes the session on a new one, e.g. after the network changed.
+   * Media is not interrupted: peer connections do not depend on the signaling socket.
+   */
+  reconnect() {
+    if (this.state === 'joined') this._onSocketLost('reconnect requested');
   }
 
   /** Leaves (if joined) and closes the connection for good. */
@@ -253,7 +262,8 @@ export class GreenMeshClient extends EventTarget {
       this._openSocket(() => {
         if (this.sessionToken) {
           this._expect('resume', () => {}, () => {});
-          this._send({ type: 'resume', sessionToken: this.sessionToken });
+          // lastSeq: the server sends again whatever came after it (a dying socket may have swallowed it).
+          this._send({ type: 'resume', sessionToken: this.sessionToken, lastSeq: this._lastSeq });
         } else {
           this._expect('join', () => {}, () => {});
           this._sendJoin();
@@ -360,10 +370,10 @@ export class GreenMeshClient extends EventTarget {
         this._removePeer(msg.peerId);
         break;
       case 'signal':
-        this._onSignal(msg.from, msg.data);
+        if (this._isNew(msg.seq)) this._onSignal(msg.from, msg.data);
         break;
       case 'broadcast':
-        this._emit('broadcast', { from: msg.from, data: msg.data });
+        if (this._isNew(msg.seq)) this._emit('broadcast', { from: msg.from, data: msg.data });
         break;
       case 'carbon-report': {
         const { type, ...report } = msg;
@@ -376,6 +386,14 @@ export class GreenMeshClient extends EventTarget {
       default:
         break; // pong, and whatever a newer server may send
     }
+  }
+
+  /** False for a signal/broadcast already handled (the server replays after `lastSeq` on resume). */
+  _isNew(seq) {
+    if (typeof seq !== 'number') return true; // a server that does not number them
+    if (seq <= this._lastSeq) return false;
+    this._lastSeq = seq;
+    return true;
   }
 
   _onWelcome(msg) {
@@ -408,6 +426,7 @@ export class GreenMeshClient extends EventTarget {
     } else {
       this._hangUpAll();
       this._outbox = [];
+      this._lastSeq = 0;
       this._settle('join', msg, null);
       this._emit('welcome', {
         peerId: msg.peerId, room: msg.room, peers: others, iceServers: this.iceServers, resumed: false,
@@ -439,10 +458,21 @@ export class GreenMeshClient extends EventTarget {
       if (pendingKind === 'join') {
         this._settle('join', null, new GreenMeshError(msg.code, msg.message, msg.ref));
         if (this.state === 'connecting') this._setState('idle');
+        if (this.state === 'reconnecting') {
+          this._emit('error', detail);
+          this._shutdown(`could not join again: ${msg.code}`); // e.g. the room filled up meanwhile
+          return;
+        }
       } else if (msg.code === 'internal') {
-        this._settle(pendingKind, null, new GreenMeshError(msg.code, msg.message, msg.ref));
+        // The room did not answer in time: safe to retry on a fresh connection.
+        this._settle('resume', null, new GreenMeshError(msg.code, msg.message, 'resume'));
+        this._emit('error', detail);
         this._onSocketLost(`resume failed: ${msg.message}`);
+        return;
       }
+    } else if (msg.code === 'internal' && msg.ref === 'resume') {
+      // Resumed, but signals held for us overflowed and some were lost: renegotiate every connection.
+      for (const peer of this._peers.values()) peer.pc?.restartIce();
     }
     this._emit('error', detail);
   }
