@@ -1,0 +1,199 @@
+package io.greenmesh.turn.server;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.channels.DatagramChannel;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReferenceArray;
+
+/**
+ * An allocation (RFC 8656 §2.2): a relayed UDP socket bound for one client 5-tuple, with its permissions and
+ * channel bindings. The control plane changes it; the data path only reads it (concurrent maps and volatile
+ * fields), so no lock sits on the per-packet path except the bandwidth bucket.
+ */
+public final class Allocation {
+
+    private static final int CHANNELS = 0x1000;
+
+    private final FiveTuple fiveTuple;
+    private final String username;
+    private final byte[] key;
+    private final byte[] allocateTransactionId;
+    private final DatagramChannel relay;
+    private final InetSocketAddress relayedAddress;
+    private final ClientSink sink;
+    private final TokenBucket bandwidth;
+    private final Map<InetAddress, Permission> permissions = new ConcurrentHashMap<>();
+    private final AtomicReferenceArray<ChannelBinding> channels = new AtomicReferenceArray<>(CHANNELS);
+    private final Map<InetSocketAddress, ChannelBinding> channelsByPeer = new ConcurrentHashMap<>();
+    private volatile long expiresAtMillis;
+    private volatile long lastActivityMillis;
+    private volatile boolean closed;
+
+    Allocation(FiveTuple fiveTuple, String username, byte[] key, byte[] allocateTransactionId, DatagramChannel relay,
+               InetSocketAddress relayedAddress, ClientSink sink, long bandwidthBytesPerSecond, long nowMillis,
+               long expiresAtMillis) {
+        this.fiveTuple = fiveTuple;
+        this.username = username;
+        this.key = key.clone();
+        this.allocateTransactionId = allocateTransactionId.clone();
+        this.relay = relay;
+        this.relayedAddress = relayedAddress;
+        this.sink = sink;
+        // One second of burst: enough for a video key frame, not for a flood.
+        this.bandwidth = bandwidthBytesPerSecond > 0 ? new TokenBucket(bandwidthBytesPerSecond, bandwidthBytesPerSecond) : null;
+        this.lastActivityMillis = nowMillis;
+        this.expiresAtMillis = expiresAtMillis;
+    }
+
+    public FiveTuple fiveTuple() {
+        return fiveTuple;
+    }
+
+    public String username() {
+        return username;
+    }
+
+    byte[] key() {
+        return key;
+    }
+
+    boolean isAllocateRetransmission(byte[] transactionId) {
+        return java.util.Arrays.equals(allocateTransactionId, transactionId);
+    }
+
+    public DatagramChannel relay() {
+        return relay;
+    }
+
+    public InetSocketAddress relayedAddress() {
+        return relayedAddress;
+    }
+
+    public ClientSink sink() {
+        return sink;
+    }
+
+    /** The permission for a peer IP, or null when there is none or it has expired. */
+    public Permission permission(InetAddress peer, long nowMillis) {
+        Permission p = permissions.get(peer);
+        return p == null || p.expired(nowMillis) ? null : p;
+    }
+
+    /** The live binding for a channel number, or null. */
+    public ChannelBinding channel(int number, long nowMillis) {
+        if (number < 0x4000 || number > 0x4FFF) {
+            return null;
+        }
+        ChannelBinding b = channels.get(number - 0x4000);
+        return b == null || b.expired(nowMillis) ? null : b;
+    }
+
+    /** The live binding for a peer transport address, or null. */
+    public ChannelBinding channelFor(InetSocketAddress peer, long nowMillis) {
+        ChannelBinding b = channelsByPeer.get(peer);
+        return b == null || b.expired(nowMillis) ? null : b;
+    }
+
+    /** Spends bandwidth for {@code bytes}; false means over the per-allocation limit. */
+    public boolean spend(int bytes) {
+        return bandwidth == null || bandwidth.tryTake(bytes);
+    }
+
+    public void touch(long nowMillis) {
+        lastActivityMillis = nowMillis;
+    }
+
+    public boolean closed() {
+        return closed;
+    }
+
+    int livePermissionCount(long nowMillis) {
+        int n = 0;
+        for (Permission p : permissions.values()) {
+            if (!p.expired(nowMillis)) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    boolean hasPermission(InetAddress peer, long nowMillis) {
+        return permission(peer, nowMillis) != null;
+    }
+
+    void installPermission(InetAddress peer, long expiresAtMillis) {
+        permissions.compute(peer, (k, existing) -> {
+            if (existing == null) {
+                return new Permission(peer, expiresAtMillis);
+            }
+            existing.refresh(expiresAtMillis);
+            return existing;
+        });
+    }
+
+    /**
+     * Binds or refreshes a channel (RFC 8656 §12.2). False when the number is bound to another peer or the peer to
+     * another number.
+     */
+    synchronized boolean bindChannel(int number, InetSocketAddress peer, long nowMillis, long expiresAtMillis) {
+        ChannelBinding byNumber = channels.get(number - 0x4000);
+        ChannelBinding byPeer = channelsByPeer.get(peer);
+        if (byNumber != null && !byNumber.expired(nowMillis) && !byNumber.peer().equals(peer)) {
+            return false;
+        }
+        if (byPeer != null && !byPeer.expired(nowMillis) && byPeer.number() != number) {
+            return false;
+        }
+        if (byNumber != null && byNumber.peer().equals(peer)) {
+            byNumber.refresh(expiresAtMillis);
+            return true;
+        }
+        if (byNumber != null) {
+            channelsByPeer.remove(byNumber.peer(), byNumber);
+        }
+        if (byPeer != null) {
+            channels.compareAndSet(byPeer.number() - 0x4000, byPeer, null);
+        }
+        ChannelBinding binding = new ChannelBinding(number, peer, expiresAtMillis);
+        channels.set(number - 0x4000, binding);
+        channelsByPeer.put(peer, binding);
+        return true;
+    }
+
+    long expiresAtMillis() {
+        return expiresAtMillis;
+    }
+
+    void refresh(long expiresAtMillis) {
+        this.expiresAtMillis = expiresAtMillis;
+    }
+
+    /** True when the lifetime ran out or nothing was relayed for {@code idleMillis}. */
+    boolean due(long nowMillis, long idleMillis) {
+        return nowMillis >= expiresAtMillis || (idleMillis > 0 && nowMillis - lastActivityMillis >= idleMillis);
+    }
+
+    /** Drops expired permissions and channel bindings. */
+    synchronized void purge(long nowMillis) {
+        permissions.values().removeIf(p -> p.expired(nowMillis));
+        channelsByPeer.values().removeIf(b -> {
+            if (b.expired(nowMillis)) {
+                channels.compareAndSet(b.number() - 0x4000, b, null);
+                return true;
+            }
+            return false;
+        });
+    }
+
+    void close() {
+        closed = true;
+        try {
+            relay.close();
+        } catch (IOException ignored) {
+            // The socket is gone either way.
+        }
+    }
+}

@@ -1,0 +1,99 @@
+package io.greenmesh.turn;
+
+import com.typesafe.config.ConfigFactory;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.io.IOException;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.SocketTimeoutException;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.Map;
+
+/** A relay on 127.0.0.1 with a hand-moved clock and an in-memory registry, plus a UDP peer. */
+final class TurnFixture implements AutoCloseable {
+
+    static final String SECRET = "test-secret";
+    /** A DTLS 1.2 ClientHello record (header and a few body bytes): what opens a permission to SRTP. */
+    static final byte[] DTLS_HANDSHAKE = HexFormat.of().parseHex("16fefd000000000000000000050100000100");
+    /** An SRTP-shaped packet: RTP v2 header, opaque payload. */
+    static final byte[] SRTP = HexFormat.of().parseHex("806f00010000000100000001deadbeefcafebabe");
+
+    final MutableClock clock = new MutableClock();
+    final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    final TurnSettings settings;
+    final TurnServer server;
+    final DatagramSocket peer;
+
+    TurnFixture(Map<String, Object> overrides) throws IOException {
+        Map<String, Object> base = new java.util.HashMap<>(Map.of(
+                "host", "127.0.0.1", "port", 0, "relay-port-min", 41000, "relay-port-max", 41999,
+                "secret", SECRET, "allow-loopback-peers", true, "workers", 2, "reap-interval", "20ms",
+                "unauthenticated-rate", 1000, "metrics-port", 0));
+        base.put("unauthenticated-burst", 1000);
+        base.putAll(overrides);
+        settings = TurnSettings.fromConfig(ConfigFactory.parseMap(Map.of("greenmesh.turn", base))
+                .withFallback(ConfigFactory.defaultReference()).resolve());
+        server = TurnServer.start(settings, registry, clock);
+        peer = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+        peer.setSoTimeout(2000);
+    }
+
+    TurnFixture() throws IOException {
+        this(Map.of());
+    }
+
+    TestTurnClient udpClient() throws IOException {
+        return TestTurnClient.udp(server.udpPort()).credentials(SECRET, clock.millis() / 1000 + 3600, "alice");
+    }
+
+    TestTurnClient tcpClient() throws IOException {
+        return TestTurnClient.tcp(server.tcpPort()).credentials(SECRET, clock.millis() / 1000 + 3600, "alice");
+    }
+
+    InetSocketAddress peerAddress() {
+        return (InetSocketAddress) peer.getLocalSocketAddress();
+    }
+
+    /** What the peer received within {@code millis}, with its source; null when nothing came. */
+    DatagramPacket peerReceive(int millis) throws IOException {
+        peer.setSoTimeout(millis);
+        DatagramPacket packet = new DatagramPacket(new byte[65536], 65536);
+        try {
+            peer.receive(packet);
+            return packet;
+        } catch (SocketTimeoutException e) {
+            return null;
+        }
+    }
+
+    static byte[] payload(DatagramPacket packet) {
+        return Arrays.copyOf(packet.getData(), packet.getLength());
+    }
+
+    void peerSend(byte[] payload, InetSocketAddress to) throws IOException {
+        peer.send(new DatagramPacket(payload, payload.length, to));
+    }
+
+    double counter(String name, String... tags) {
+        Counter counter = registry.find(name).tags(tags).counter();
+        return counter == null ? 0 : counter.count();
+    }
+
+    /** Waits (bounded) until the reaper thread has caught up with the clock. */
+    void awaitActive(int expected) throws InterruptedException {
+        long deadline = System.nanoTime() + 3_000_000_000L;
+        while (server.activeAllocations() != expected && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+    }
+
+    @Override
+    public void close() {
+        peer.close();
+        server.close();
+    }
+}
