@@ -64,9 +64,13 @@ public final class TestTurnClient implements AutoCloseable {
     }
 
     public static TestTurnClient tcp(int port) throws IOException {
-        Socket socket = new Socket(InetAddress.getLoopbackAddress(), port);
+        return over(new Socket(InetAddress.getLoopbackAddress(), port));
+    }
+
+    /** Over an already connected stream socket (TCP or TLS). */
+    public static TestTurnClient over(Socket socket) throws IOException {
         socket.setSoTimeout(2000);
-        return new TestTurnClient(null, socket, new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
+        return new TestTurnClient(null, socket, (InetSocketAddress) socket.getRemoteSocketAddress());
     }
 
     /** REST API credentials: the username expires at {@code expiryEpochSeconds}. */
@@ -81,6 +85,11 @@ public final class TestTurnClient implements AutoCloseable {
 
     public String username() {
         return username;
+    }
+
+    /** The nonce last learned from the relay. */
+    public String nonce() {
+        return nonce;
     }
 
     /** Sends raw bytes (to test hostile input). */

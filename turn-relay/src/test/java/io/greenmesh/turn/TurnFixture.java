@@ -83,6 +83,15 @@ final class TurnFixture implements AutoCloseable {
         return counter == null ? 0 : counter.count();
     }
 
+    /** The counter's value once it reached {@code expected}, or its value after a bounded wait. */
+    double awaitCounter(double expected, String name, String... tags) throws InterruptedException {
+        long deadline = System.nanoTime() + 2_000_000_000L;
+        while (counter(name, tags) < expected && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
+        return counter(name, tags);
+    }
+
     /** Waits (bounded) until the reaper thread has caught up with the clock. */
     void awaitActive(int expected) throws InterruptedException {
         long deadline = System.nanoTime() + 3_000_000_000L;
