@@ -1,0 +1,367 @@
+package io.greenmesh.loadtest.signaling;
+
+import java.io.IOException;
+import java.net.http.HttpClient;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.HdrHistogram.Histogram;
+import org.HdrHistogram.Recorder;
+
+/**
+ * Drives one node's signaling WebSocket: warm-up, live heap with no sessions, N sessions connect and join rooms at
+ * a paced rate (join latency), live heap with the N sessions idle, then timestamped signals at each requested
+ * aggregate rate (one-way relay latency), and finally every session leaves. Progress goes to standard output every
+ * 2 s; results as Markdown table rows. Every phase is bounded in count and time, and a watchdog ends the run after
+ * {@code --max-seconds}.
+ */
+public final class SignalingLoadGenerator {
+  private static final long PROGRESS_EVERY_NANOS = TimeUnit.SECONDS.toNanos(2);
+  private static final int MAX_HANDSHAKES_IN_FLIGHT = 256;
+  private static final Duration DRAIN = Duration.ofSeconds(5);
+
+  private final LoadSettings settings;
+  private final long startNanos = System.nanoTime();
+  private final ErrorTally errors = new ErrorTally(startNanos);
+  private final Measurements measurements = new Measurements(errors);
+  private final HttpClient http;
+  private final Optional<NodeProbe> node;
+  private final String runId = Long.toString(System.currentTimeMillis() % 1_000_000_000L, 36);
+  private final List<String> latencyRows = new ArrayList<>();
+  private final List<String> heapRows = new ArrayList<>();
+  private String currentPhase = "setup";
+
+  /** A session and the peer it signals: the next member of its room. */
+  private record Pair(LoadSession from, String toPeerId) {}
+
+  private SignalingLoadGenerator(LoadSettings settings, ExecutorService callbacks) {
+    this.settings = settings;
+    this.http = HttpClient.newBuilder().executor(callbacks).connectTimeout(Duration.ofSeconds(10)).build();
+    this.node = settings.metrics().map(uri -> new NodeProbe(http, uri, settings.nodePid()));
+  }
+
+  public static void main(String[] args) {
+    LoadSettings settings;
+    try {
+      settings = LoadSettings.parse(args);
+    } catch (IllegalArgumentException e) {
+      System.err.println(e.getMessage());
+      System.err.print(LoadSettings.USAGE);
+      System.exit(64);
+      return;
+    }
+    startWatchdog(settings.maxRunTime());
+    AtomicInteger threads = new AtomicInteger();
+    ExecutorService callbacks = Executors.newFixedThreadPool(settings.clientThreads(), r -> {
+      Thread t = new Thread(r, "loadgen-ws-" + threads.incrementAndGet());
+      t.setDaemon(true);
+      return t;
+    });
+    int code;
+    try {
+      code = new SignalingLoadGenerator(settings, callbacks).run();
+    } catch (Exception e) {
+      e.printStackTrace();
+      code = 1;
+    }
+    System.exit(code);
+  }
+
+  private int run() throws Exception {
+    log("target %s; %d sessions in rooms of %d; connects %d/s, joins %d/s; signal rates %s msg/s, %d s each",
+        settings.webSocket(), settings.sessions(), settings.roomSize(), settings.connectRate(), settings.joinRate(),
+        settings.signalRates(), settings.signalDuration().toSeconds());
+    Map<String, Double> serverErrorsBefore = serverErrors();
+
+    if (settings.warmupSessions() > 0) {
+      phase("warmup");
+      List<LoadSession> warm = connect(settings.warmupSessions());
+      join(warm, "w");
+      relay(pairs(warm), 200, Duration.ofSeconds(2));
+      leaveAll(warm);
+    }
+
+    boolean heap = node.map(NodeProbe::canMeasureHeap).orElse(false);
+    long baseline = 0;
+    if (heap) {
+      phase("heap, 0 sessions");
+      log("node before baseline: %s", node.get().awaitGauges(0, 0, Duration.ofSeconds(40)));
+      baseline = node.get().liveHeapAfterGc();
+      log("live heap after GC, 0 sessions: %s", ReportRows.mib(baseline));
+    }
+
+    phase("connect");
+    List<LoadSession> sessions = connect(settings.sessions());
+    phase("join");
+    List<LoadSession> joined = join(sessions, "m");
+
+    if (heap) {
+      phase("heap, idle sessions");
+      Thread.sleep(2000);
+      log("node with sessions idle: %s", node.get().awaitGauges(sessions.size(),
+          Math.ceil((double) sessions.size() / settings.roomSize()), Duration.ofSeconds(20)));
+      long loaded = node.get().liveHeapAfterGc();
+      log("live heap after GC, %d idle sessions: %s → %s per session", joined.size(), ReportRows.mib(loaded),
+          ReportRows.grouped(Math.round((double) (loaded - baseline) / joined.size())) + " B");
+      heapRows.add(ReportRows.heap(joined.size(), baseline, loaded));
+    }
+
+    List<Pair> pairs = pairs(joined);
+    for (int rate : settings.signalRates()) {
+      phase("relay " + rate + "/s");
+      relay(pairs, rate, settings.signalDuration());
+    }
+
+    phase("leave");
+    leaveAll(sessions);
+
+    report(serverErrorsBefore);
+    return 0;
+  }
+
+  // ---------------------------------------------------------------- phases
+
+  private List<LoadSession> connect(int n) throws InterruptedException {
+    LoadSession[] connected = new LoadSession[n];
+    Recorder handshakes = new Recorder(60_000_000L, 3);
+    Semaphore inFlight = new Semaphore(MAX_HANDSHAKES_IN_FLIGHT);
+    List<CompletableFuture<?>> pending = new ArrayList<>(n);
+    Pacer.Outcome o = Pacer.run(n, settings.connectRate(), deadline(n, settings.connectRate()), i -> {
+      try {
+        if (!inFlight.tryAcquire(10, TimeUnit.SECONDS)) {
+          errors.record("connect-stalled");
+          return;
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+      LoadSession s = new LoadSession((int) i, measurements);
+      long t0 = System.nanoTime();
+      pending.add(s.connect(http, settings.webSocket()).whenComplete((ok, failure) -> {
+        inFlight.release();
+        if (failure == null) {
+          handshakes.recordValue(Math.min(60_000_000L, (System.nanoTime() - t0) / 1000));
+          connected[(int) i] = s;
+        } else {
+          errors.record("connect-failed:" + LoadSession.rootCause(failure).getClass().getSimpleName());
+        }
+      }));
+    }, PROGRESS_EVERY_NANOS, (issued, elapsed) -> log("connecting: %d started, %d in flight", issued,
+        MAX_HANDSHAKES_IN_FLIGHT - inFlight.availablePermits()));
+    await(pending, Duration.ofSeconds(30));
+    List<LoadSession> out = new ArrayList<>(n);
+    for (LoadSession s : connected) {
+      if (s != null) {
+        out.add(s);
+      }
+    }
+    LatencySummary s = LatencySummary.of(handshakes.getIntervalHistogram());
+    log("connected %d/%d at %.0f/s (max lag %s ms): handshake %s", out.size(), n, o.perSecond(),
+        LatencySummary.millis(o.maxLagMicros()), s.line());
+    if (currentPhase.equals("connect")) {
+      latencyRows.add(ReportRows.latency("WebSocket handshake", ReportRows.grouped(n) + " connections",
+          settings.connectRate() + "/s", s, String.format(Locale.ROOT, "%.0f/s, %d/%d connected",
+              o.perSecond(), out.size(), n), errors.brief(currentPhase)));
+    }
+    return out;
+  }
+
+  /** Joins each session to room {@code index / roomSize}, paced; the sessions that got a {@code welcome}. */
+  private List<LoadSession> join(List<LoadSession> sessions, String prefix) throws InterruptedException {
+    measurements.joinInterval();
+    Histogram total = LatencySummary.newHistogram();
+    Pacer.Outcome o = Pacer.run(sessions.size(), settings.joinRate(),
+        deadline(sessions.size(), settings.joinRate()),
+        i -> {
+          LoadSession s = sessions.get((int) i);
+          s.join(prefix + "-" + runId + "-" + s.index / settings.roomSize());
+        },
+        PROGRESS_EVERY_NANOS, (issued, elapsed) -> {
+          Histogram interval = measurements.joinInterval();
+          total.add(interval);
+          log("joining: %d sent, last 2 s %s, errors %s", issued, LatencySummary.of(interval).line(),
+              errors.brief(currentPhase));
+        });
+    await(sessions.stream().map(LoadSession::welcome).toList(), Duration.ofSeconds(15));
+    total.add(measurements.joinInterval());
+    List<LoadSession> joined = sessions.stream().filter(s -> s.peerId() != null).toList();
+    LatencySummary s = LatencySummary.of(total);
+    log("joined %d/%d at %.0f/s (max lag %s ms): join→welcome %s", joined.size(), sessions.size(), o.perSecond(),
+        LatencySummary.millis(o.maxLagMicros()), s.line());
+    if (prefix.equals("m")) {
+      latencyRows.add(ReportRows.latency("join → welcome",
+          ReportRows.grouped(sessions.size()) + " sessions, rooms of " + settings.roomSize(),
+          settings.joinRate() + " joins/s", s,
+          String.format(Locale.ROOT, "%.0f joins/s, %d/%d welcomed", o.perSecond(), joined.size(), sessions.size()),
+          errors.brief(currentPhase)));
+    }
+    return joined;
+  }
+
+  /** Each joined session signals the next member of its room, round robin, at {@code rate} in total. */
+  private void relay(List<Pair> pairs, int rate, Duration duration) throws InterruptedException {
+    if (pairs.isEmpty()) {
+      log("no session has a peer to signal; skipped");
+      return;
+    }
+    long deliveredBefore = measurements.signalsDelivered();
+    measurements.signalInterval();
+    Histogram total = LatencySummary.newHistogram();
+    String padding = SignalPayload.padding(settings.payloadBytes());
+    long count = rate * duration.toSeconds();
+    long deadline = System.nanoTime() + duration.toNanos() * 3 / 2 + TimeUnit.SECONDS.toNanos(5);
+    Pacer.Outcome o = Pacer.run(count, rate, deadline,
+        i -> {
+          Pair p = pairs.get((int) (i % pairs.size()));
+          p.from().signal(p.toPeerId(), i, padding);
+        },
+        PROGRESS_EVERY_NANOS, (issued, elapsed) -> {
+          Histogram interval = measurements.signalInterval();
+          total.add(interval);
+          log("relay %d/s: %d sent, %d delivered, last 2 s %s, errors %s", rate, issued,
+              measurements.signalsDelivered() - deliveredBefore, LatencySummary.of(interval).line(),
+              errors.brief(currentPhase));
+        });
+    long drainEnd = System.nanoTime() + DRAIN.toNanos();
+    while (measurements.signalsDelivered() - deliveredBefore < o.issued() && System.nanoTime() < drainEnd) {
+      Thread.sleep(20);
+    }
+    total.add(measurements.signalInterval());
+    long delivered = measurements.signalsDelivered() - deliveredBefore;
+    LatencySummary s = LatencySummary.of(total);
+    log("relay %d/s: sent %d at %.0f/s (max lag %s ms), delivered %d: one-way %s", rate, o.issued(),
+        o.perSecond(), LatencySummary.millis(o.maxLagMicros()), delivered, s.line());
+    if (!currentPhase.equals("warmup")) {
+      latencyRows.add(ReportRows.latency("signal relay (one-way)",
+          ReportRows.grouped(pairs.size()) + " sessions, rooms of " + settings.roomSize(),
+          ReportRows.grouped(rate) + " msg/s for " + duration.toSeconds() + " s", s,
+          String.format(Locale.ROOT, "%s msg/s sent, %s/%s delivered", ReportRows.grouped(Math.round(o.perSecond())),
+              ReportRows.grouped(delivered), ReportRows.grouped(o.issued())),
+          errors.brief(currentPhase)));
+    }
+  }
+
+  private void leaveAll(List<LoadSession> sessions) throws InterruptedException {
+    List<CompletableFuture<Void>> closing = new ArrayList<>(sessions.size());
+    for (int i = 0; i < sessions.size(); i++) {
+      closing.add(sessions.get(i).leaveAndClose());
+      if (i % 500 == 499) {
+        Thread.sleep(100); // a thousand closes at once are a burst of their own
+      }
+    }
+    long open = await(closing, Duration.ofSeconds(20));
+    log("left and closed %d sessions%s", sessions.size() - open, open == 0 ? "" : " (" + open + " did not close)");
+  }
+
+  // ---------------------------------------------------------------- helpers
+
+  private List<Pair> pairs(List<LoadSession> joined) {
+    Map<Integer, List<LoadSession>> rooms = new LinkedHashMap<>();
+    for (LoadSession s : joined) {
+      rooms.computeIfAbsent(s.index / settings.roomSize(), k -> new ArrayList<>()).add(s);
+    }
+    List<Pair> out = new ArrayList<>();
+    for (List<LoadSession> members : rooms.values()) {
+      if (members.size() < 2) {
+        continue;
+      }
+      for (int k = 0; k < members.size(); k++) {
+        out.add(new Pair(members.get(k), members.get((k + 1) % members.size()).peerId()));
+      }
+    }
+    return out;
+  }
+
+
+  private void phase(String name) {
+    currentPhase = name;
+    errors.phase(name);
+    log("== %s", name);
+  }
+
+  /** Room for pacing {@code n} actions at {@code rate}: twice the planned time, plus 30 s. */
+  private static long deadline(long n, int rate) {
+    return System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(n * 2000L / rate) + TimeUnit.SECONDS.toNanos(30);
+  }
+
+  /** Waits for the futures up to {@code limit} in total; how many had not completed. */
+  private static long await(List<? extends CompletableFuture<?>> futures, Duration limit)
+      throws InterruptedException {
+    try {
+      CompletableFuture.allOf(futures.stream().map(f -> f.exceptionally(t -> null))
+          .toArray(CompletableFuture[]::new)).get(limit.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (TimeoutException | java.util.concurrent.ExecutionException e) {
+      // counted below
+    }
+    return futures.stream().filter(f -> !f.isDone()).count();
+  }
+
+  private Map<String, Double> serverErrors() {
+    try {
+      return node.isPresent() ? node.get().serverErrors() : Map.of();
+    } catch (IOException | InterruptedException e) {
+      log("could not read the node's metrics: %s", e);
+      return Map.of();
+    }
+  }
+
+  private void report(Map<String, Double> serverErrorsBefore) throws IOException {
+    log("== results");
+    Map<String, Double> after = serverErrors();
+    after.forEach((labels, v) -> {
+      double d = v - serverErrorsBefore.getOrDefault(labels, 0.0);
+      if (d > 0) {
+        log("node counted greenmesh_signaling_errors_total{%s} +%.0f", labels, d);
+      }
+    });
+    List<String> lines = errors.lines();
+    log(lines.isEmpty() ? "client saw no errors" : "client saw:");
+    lines.forEach(l -> System.out.println("  " + l));
+    System.out.println(ReportRows.LATENCY_HEADER);
+    latencyRows.forEach(System.out::println);
+    if (!heapRows.isEmpty()) {
+      System.out.println();
+      System.out.println(ReportRows.HEAP_HEADER);
+      heapRows.forEach(System.out::println);
+    }
+    if (settings.reportDir().isPresent()) {
+      for (String row : latencyRows) {
+        ReportRows.append(settings.reportDir().get().resolve("latency.md"), row);
+      }
+      for (String row : heapRows) {
+        ReportRows.append(settings.reportDir().get().resolve("heap.md"), row);
+      }
+    }
+  }
+
+  private void log(String format, Object... args) {
+    System.out.printf(Locale.ROOT, "[+%6.1f s] %s%n", (System.nanoTime() - startNanos) / 1e9,
+        String.format(Locale.ROOT, format, args));
+  }
+
+  private static void startWatchdog(Duration limit) {
+    Thread t = new Thread(() -> {
+      try {
+        Thread.sleep(limit.toMillis());
+        System.err.println("load generator: exceeded --max-seconds " + limit.toSeconds() + ", stopping");
+        Runtime.getRuntime().halt(3);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }, "loadgen-watchdog");
+    t.setDaemon(true);
+    t.start();
+  }
+}
