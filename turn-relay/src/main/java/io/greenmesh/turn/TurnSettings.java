@@ -28,6 +28,7 @@ public record TurnSettings(
         boolean allowLoopbackPeers,
         List<Cidr> allowedPeers,
         List<Cidr> deniedPeers,
+        boolean rfc5766Channels,
         Duration defaultLifetime,
         Duration maxLifetime,
         Duration permissionLifetime,
@@ -79,6 +80,7 @@ public record TurnSettings(
                 c.getBoolean("allow-loopback-peers"),
                 commaList(c.getString("allowed-peers")).stream().map(Cidr::parse).toList(),
                 commaList(c.getString("denied-peers")).stream().map(Cidr::parse).toList(),
+                c.getBoolean("rfc5766-channels"),
                 c.getDuration("default-lifetime"),
                 c.getDuration("max-lifetime"),
                 c.getDuration("permission-lifetime"),
@@ -100,6 +102,11 @@ public record TurnSettings(
     /** True when both PEM paths are set, which is what turns the TLS listener on. */
     public boolean tlsEnabled() {
         return !tlsCert.isBlank() && !tlsKey.isBlank();
+    }
+
+    /** The highest channel number ChannelBind accepts. */
+    public int maxChannelNumber() {
+        return rfc5766Channels ? 0x7FFF : 0x4FFF;
     }
 
     public int workerCount() {

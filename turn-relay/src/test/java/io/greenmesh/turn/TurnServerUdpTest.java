@@ -63,7 +63,7 @@ class TurnServerUdpTest {
             assertEquals(600, granted.attribute(Lifetime.class).orElseThrow().seconds());
             assertTrue(granted.attribute(XorMappedAddress.class).isPresent());
             assertEquals(1, turn.server.activeAllocations());
-            assertEquals(1, turn.counter("greenmesh.turn.allocations.created"));
+            assertEquals(1, turn.counter("greenmesh.turn.allocations.granted"));
         }
     }
 
@@ -187,7 +187,7 @@ class TurnServerUdpTest {
             }
             StunMessage response = client.transact(StunMessage.request(Method.BINDING, List.of()), null);
             assertEquals(MessageClass.SUCCESS_RESPONSE, response.messageClass());
-            assertTrue(turn.counter("greenmesh.turn.dropped.packets", "reason", "malformed_stun") > 100);
+            assertTrue(turn.counter("greenmesh.turn.dropped.packets", "reason", "malformed_request") > 100);
             assertEquals(0, turn.counter("greenmesh.turn.dropped.packets", "reason", "internal_error"));
         }
     }

@@ -46,7 +46,9 @@ public final class TurnMetrics {
         this.registry = registry;
         Gauge.builder("greenmesh.turn.allocations.active", activeAllocations, AtomicInteger::get)
                 .description("Allocations currently alive").register(registry);
-        allocationsCreated = Counter.builder("greenmesh.turn.allocations.created")
+        // Not "...created": Prometheus client 1.x reserves the _created suffix and would render
+        // greenmesh_turn_allocations_total instead.
+        allocationsCreated = Counter.builder("greenmesh.turn.allocations.granted")
                 .description("Allocations granted").register(registry);
         allocationsExpired = Counter.builder("greenmesh.turn.allocations.expired")
                 .description("Allocations ended by lifetime expiry or idleness (not by the client)").register(registry);

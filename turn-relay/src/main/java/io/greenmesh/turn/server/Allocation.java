@@ -15,7 +15,8 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  */
 public final class Allocation {
 
-    private static final int CHANNELS = 0x1000;
+    /** Room for the RFC 5766 range 0x4000..0x7FFF; which numbers ChannelBind grants is the handler's call. */
+    private static final int CHANNELS = 0x4000;
 
     private final FiveTuple fiveTuple;
     private final String username;
@@ -31,6 +32,7 @@ public final class Allocation {
     private volatile long expiresAtMillis;
     private volatile long lastActivityMillis;
     private volatile boolean closed;
+    private volatile io.greenmesh.turn.attribute.ReservationToken reservation;
 
     Allocation(FiveTuple fiveTuple, String username, byte[] key, byte[] allocateTransactionId, DatagramChannel relay,
                InetSocketAddress relayedAddress, ClientSink sink, long bandwidthBytesPerSecond, long nowMillis,
@@ -64,6 +66,15 @@ public final class Allocation {
         return java.util.Arrays.equals(allocateTransactionId, transactionId);
     }
 
+    /** The RESERVATION-TOKEN handed out with this allocation (EVEN-PORT R=1), repeated on retransmissions. */
+    io.greenmesh.turn.attribute.ReservationToken reservation() {
+        return reservation;
+    }
+
+    void reservation(io.greenmesh.turn.attribute.ReservationToken token) {
+        this.reservation = token;
+    }
+
     public DatagramChannel relay() {
         return relay;
     }
@@ -84,7 +95,7 @@ public final class Allocation {
 
     /** The live binding for a channel number, or null. */
     public ChannelBinding channel(int number, long nowMillis) {
-        if (number < 0x4000 || number > 0x4FFF) {
+        if (number < 0x4000 || number > 0x7FFF) {
             return null;
         }
         ChannelBinding b = channels.get(number - 0x4000);

@@ -56,6 +56,8 @@ public final class TurnRequestHandler {
     private final PeerDataPath dataPath;
     private final InetAddress advertisedRelayAddress;
     private final Clock clock;
+    /** RFC 8656 §7.2 suggests holding a reserved port for about 30 seconds. */
+    private final RelayReservations reservations;
 
     public TurnRequestHandler(TurnSettings settings, TurnCredentials credentials, NonceManager nonces,
                               AllocationTable table, PeerAddressPolicy policy, TurnMetrics metrics,
@@ -71,6 +73,7 @@ public final class TurnRequestHandler {
         this.dataPath = dataPath;
         this.advertisedRelayAddress = advertisedRelayAddress;
         this.clock = clock;
+        this.reservations = new RelayReservations(30_000, Math.max(16, settings.maxAllocations()));
         this.budget = new UnauthenticatedBudget(settings.unauthenticatedRate(), settings.unauthenticatedBurst(),
                 settings.unauthenticatedAmplification());
     }
@@ -234,28 +237,42 @@ public final class TurnRequestHandler {
             metrics.allocationRefused("address_family");
             return error(request, ErrorCode.ADDRESS_FAMILY_NOT_SUPPORTED);
         }
-        if (message.attribute(ReservationToken.class).isPresent()) {
-            metrics.allocationRefused("reservation");
-            return error(request, ErrorCode.INSUFFICIENT_CAPACITY); // no port reservations kept
+        var evenPort = message.attribute(EvenPort.class);
+        var token = message.attribute(ReservationToken.class);
+        if (evenPort.isPresent() && token.isPresent()) {
+            metrics.allocationRefused("bad_request");
+            return error(request, ErrorCode.BAD_REQUEST);
         }
         String refusal = table.reserve(request.username());
         if (refusal != null) {
             metrics.allocationRefused(refusal);
             return error(request, ErrorCode.ALLOCATION_QUOTA_REACHED);
         }
-        DatagramChannel relay;
+        long now = clock.millis();
+        DatagramChannel relay = null;
+        ReservationToken heldFor = null;
         try {
-            relay = relaySockets.open(message.attribute(EvenPort.class).isPresent());
+            if (token.isPresent()) {
+                relay = reservations.take(token.get().value(), now);
+            } else if (evenPort.isPresent() && evenPort.get().reserveNext()) {
+                DatagramChannel[] pair = relaySockets.openEvenPair();
+                if (pair != null) {
+                    relay = pair[0];
+                    var held = reservations.hold(pair[1], now);
+                    heldFor = held == null ? null : new ReservationToken(held);
+                }
+            } else {
+                relay = relaySockets.open(evenPort.isPresent());
+            }
         } catch (IOException e) {
             relay = null;
         }
         if (relay == null) {
             table.release(request.username());
-            metrics.allocationRefused("no_relay_port");
+            metrics.allocationRefused(token.isPresent() ? "bad_reservation" : "no_relay_port");
             return error(request, ErrorCode.INSUFFICIENT_CAPACITY);
         }
         long lifetime = grantedLifetime(message, false);
-        long now = clock.millis();
         InetSocketAddress relayed;
         try {
             relayed = new InetSocketAddress(advertisedRelayAddress,
@@ -270,12 +287,17 @@ public final class TurnRequestHandler {
         table.add(allocation);
         relaySockets.activate(allocation);
         metrics.allocationCreated();
+        allocation.reservation(heldFor);
         return allocateSuccess(request, allocation, lifetime);
     }
 
     private byte[] allocateSuccess(Authenticated request, Allocation allocation, long lifetime) {
-        return success(request, List.of(new XorRelayedAddress(allocation.relayedAddress()), new Lifetime(lifetime),
-                new XorMappedAddress(allocation.fiveTuple().client())));
+        List<StunAttribute> attributes = new ArrayList<>(List.of(new XorRelayedAddress(allocation.relayedAddress()),
+                new Lifetime(lifetime), new XorMappedAddress(allocation.fiveTuple().client())));
+        if (allocation.reservation() != null) {
+            attributes.add(allocation.reservation());
+        }
+        return success(request, attributes);
     }
 
     private long remainingSeconds(Allocation allocation) {
@@ -358,7 +380,8 @@ public final class TurnRequestHandler {
         }
         var number = request.request().attribute(ChannelNumber.class);
         var peer = request.request().attribute(XorPeerAddress.class);
-        if (number.isEmpty() || !number.get().isValid() || peer.isEmpty()) {
+        if (number.isEmpty() || number.get().number() < ChannelNumber.MIN
+                || number.get().number() > settings.maxChannelNumber() || peer.isEmpty()) {
             return error(request, ErrorCode.BAD_REQUEST);
         }
         Object checked = checkPeerAddress(request, allocation, peer.get().address().getAddress());
@@ -417,6 +440,7 @@ public final class TurnRequestHandler {
     /** Ends allocations whose lifetime ran out or that went idle, and drops stale permissions and channels. */
     public void reap() {
         long now = clock.millis();
+        reservations.purge(now);
         long idle = settings.idleTimeout().toMillis();
         for (Allocation allocation : table.snapshot()) {
             if (allocation.due(now, idle)) {

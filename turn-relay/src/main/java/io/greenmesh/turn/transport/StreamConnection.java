@@ -136,7 +136,7 @@ final class StreamConnection implements ClientSink {
                 metrics.dropped("client_unreachable");
             }
         } else {
-            metrics.dropped("malformed_stun");
+            metrics.dropped("malformed_request");
         }
     }
 

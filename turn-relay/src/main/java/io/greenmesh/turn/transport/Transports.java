@@ -53,6 +53,22 @@ public final class Transports implements Closeable {
     public static Transports bind(TurnSettings settings, InetAddress host, AllocationTable table, DataPath dataPath,
                                   TurnMetrics metrics,
                                   BiFunction<RelaySockets, Integer, TurnRequestHandler> handlers) {
+        // Port 0: the kernel's free UDP port may be taken on TCP; then pick another, a bounded number of times.
+        int attempts = settings.port() == 0 && settings.tcpEnabled() ? 5 : 1;
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return bindOnce(settings, host, table, dataPath, metrics, handlers);
+            } catch (TurnServerException e) {
+                if (attempt >= attempts || !(e.getCause() instanceof BindException)) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    private static Transports bindOnce(TurnSettings settings, InetAddress host, AllocationTable table,
+                                       DataPath dataPath, TurnMetrics metrics,
+                                       BiFunction<RelaySockets, Integer, TurnRequestHandler> handlers) {
         List<DatagramChannel> channels = new ArrayList<>();
         List<UdpWorker> workers = new CopyOnWriteArrayList<>();
         StreamListener tcp = null;

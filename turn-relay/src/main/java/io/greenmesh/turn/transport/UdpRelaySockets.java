@@ -31,22 +31,49 @@ final class UdpRelaySockets implements RelaySockets {
 
     @Override
     public DatagramChannel open(boolean evenPort) throws IOException {
+        DatagramChannel[] found = scan(evenPort, false);
+        return found == null ? null : found[0];
+    }
+
+    @Override
+    public DatagramChannel[] openEvenPair() throws IOException {
+        return scan(true, true);
+    }
+
+    /** Walks the range once from a moving cursor; every port is tried at most once per call. */
+    private DatagramChannel[] scan(boolean even, boolean pair) throws IOException {
         int span = portMax - portMin + 1;
         for (int attempt = 0; attempt < span; attempt++) {
             int port = portMin + Math.floorMod(cursor.getAndIncrement(), span);
-            if (evenPort && (port & 1) != 0) {
+            if (even && (port & 1) != 0 || pair && port + 1 > portMax) {
                 continue;
             }
-            DatagramChannel channel = DatagramChannel.open(
-                    bindAddress.getAddress().length == 4 ? StandardProtocolFamily.INET : StandardProtocolFamily.INET6);
-            try {
-                channel.bind(new InetSocketAddress(bindAddress, port));
-                return channel;
-            } catch (BindException e) {
-                channel.close();
+            DatagramChannel first = bind(port);
+            if (first == null) {
+                continue;
             }
+            if (!pair) {
+                return new DatagramChannel[] {first};
+            }
+            DatagramChannel second = bind(port + 1);
+            if (second != null) {
+                return new DatagramChannel[] {first, second};
+            }
+            first.close();
         }
         return null;
+    }
+
+    private DatagramChannel bind(int port) throws IOException {
+        DatagramChannel channel = DatagramChannel.open(
+                bindAddress.getAddress().length == 4 ? StandardProtocolFamily.INET : StandardProtocolFamily.INET6);
+        try {
+            channel.bind(new InetSocketAddress(bindAddress, port));
+            return channel;
+        } catch (BindException e) {
+            channel.close();
+            return null;
+        }
     }
 
     @Override

@@ -166,7 +166,7 @@ final class UdpWorker implements Runnable {
         buf.get(0, raw);
         DecodeResult result = StunDecoder.decode(raw, 0, length);
         if (result instanceof DecodeResult.Malformed) {
-            metrics.dropped("malformed_stun");
+            metrics.dropped("malformed_request");
             return;
         }
         FiveTuple tuple = new FiveTuple(ClientTransport.UDP, source, listenAddress);
