@@ -26,6 +26,8 @@ public record LoadSettings(
     int warmupSessions,
     int clientThreads,
     Optional<Path> reportDir,
+    boolean measureHeap,
+    String label,
     Duration maxRunTime) {
 
   public static final String USAGE = """
@@ -41,18 +43,21 @@ public record LoadSettings(
         --signal-rates A,B     aggregate signal rates in messages/s, or 'none' (default 1000,5000)
         --signal-duration S    seconds per signal rate (default 20)
         --payload-bytes N      padding in each signal's data (default 150)
-        --warmup N             sessions that join and leave before anything is measured (default 100)
+        --warmup N             sessions that join and leave before anything is measured (default 1000)
         --client-threads N     threads handling the client side's WebSocket callbacks (default 4)
-        --report-dir DIR       append Markdown table rows to DIR/latency.md and DIR/heap.md
+        --report-dir DIR       append Markdown table rows to DIR/latency.md, heap.md, cpu.md
+        --heap yes|no          measure heap per idle session when --node-pid is given (default yes)
+        --label TEXT           added to the Load column of the rows, e.g. "fresh node" (default none)
         --max-seconds S        hard limit on the whole run (default 300)
       """;
 
   private static final Set<String> NAMES = Set.of("port", "url", "metrics-url", "node-pid", "sessions", "room-size",
       "connect-rate", "join-rate", "signal-rates", "signal-duration", "payload-bytes", "warmup", "client-threads",
-      "report-dir", "max-seconds");
+      "report-dir", "heap", "label", "max-seconds");
 
   public LoadSettings {
     signalRates = List.copyOf(signalRates);
+    label = label.strip();
     require(sessions > 0, "--sessions must be positive");
     require(roomSize >= 2, "--room-size must be at least 2 (a session signals a peer in its room)");
     require(sessions % roomSize == 0, "--sessions must be a multiple of --room-size");
@@ -88,9 +93,11 @@ public record LoadSettings(
         rates(a.getOrDefault("signal-rates", "1000,5000")),
         Duration.ofSeconds(intOf(a, "signal-duration", 20)),
         intOf(a, "payload-bytes", 150),
-        intOf(a, "warmup", 100),
+        intOf(a, "warmup", 1000),
         intOf(a, "client-threads", 4),
         Optional.ofNullable(a.get("report-dir")).map(Path::of),
+        !a.getOrDefault("heap", "yes").equals("no"),
+        a.getOrDefault("label", ""),
         Duration.ofSeconds(intOf(a, "max-seconds", 300)));
   }
 

@@ -46,6 +46,14 @@ final class NodeProbe {
     return PrometheusText.samples(scrape(), "greenmesh_signaling_errors_total");
   }
 
+  /** The node's GC pauses so far: {@code [count, total seconds]} over every collector and cause. */
+  double[] gcPauses() throws IOException, InterruptedException {
+    String text = scrape();
+    return new double[] {
+        PrometheusText.samples(text, "jvm_gc_pause_seconds_count").values().stream().mapToDouble(d -> d).sum(),
+        PrometheusText.samples(text, "jvm_gc_pause_seconds_sum").values().stream().mapToDouble(d -> d).sum()};
+  }
+
   /** Connected sessions and active rooms as the node counts them. */
   record Gauges(double sessionsConnected, double sessionsDetached, double roomsActive) {
     @Override

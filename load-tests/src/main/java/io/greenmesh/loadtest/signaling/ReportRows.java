@@ -19,6 +19,23 @@ public final class ReportRows {
       | Idle sessions | Live heap, 0 sessions | Live heap, N sessions | Heap per idle session |
       |---:|---:|---:|---:|""";
 
+  public static final String CPU_HEADER = """
+      | Phase | Wall s | Node CPU s | Load generator CPU s | Other processes CPU s | Machine idle | Node GC pauses |
+      |---|---:|---:|---:|---:|---:|---|""";
+
+  /** Where the CPU time of a phase went; {@code ticks} in USER_HZ (100 a second). */
+  public static String cpu(String phase, double wallSeconds, CpuTicks ticks, long gcPauses, double gcSeconds) {
+    double idle = ticks.machineTotal() == 0 ? 0 : 100.0 * (ticks.machineTotal() - ticks.machineBusy())
+        / ticks.machineTotal();
+    return String.format(Locale.ROOT, "| %s | %.1f | %.2f | %.2f | %.2f | %.0f %% | %d, %.0f ms |", phase,
+        wallSeconds, seconds(ticks.node()), seconds(ticks.loadGenerator()), seconds(ticks.others()), idle, gcPauses,
+        gcSeconds * 1000);
+  }
+
+  private static double seconds(long ticks) {
+    return (double) ticks / CpuTicks.TICKS_PER_SECOND;
+  }
+
   public static String latency(String scenario, String load, String rate, LatencySummary s, String achieved,
       String errors) {
     return "| " + scenario + " | " + load + " | " + rate + " | " + LatencySummary.millis(s.p50Micros()) + " | "

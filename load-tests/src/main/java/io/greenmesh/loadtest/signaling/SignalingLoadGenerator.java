@@ -40,7 +40,12 @@ public final class SignalingLoadGenerator {
   private final String runId = Long.toString(System.currentTimeMillis() % 1_000_000_000L, 36);
   private final List<String> latencyRows = new ArrayList<>();
   private final List<String> heapRows = new ArrayList<>();
+  private final List<String> cpuRows = new ArrayList<>();
   private String currentPhase = "setup";
+  private PhaseStart phaseStart;
+
+  /** What a phase's cost is measured from. */
+  private record PhaseStart(String name, long nanos, CpuTicks cpu, double[] gc) {}
 
   /** A session and the peer it signals: the next member of its room. */
   private record Pair(LoadSession from, String toPeerId) {}
@@ -88,11 +93,11 @@ public final class SignalingLoadGenerator {
       phase("warmup");
       List<LoadSession> warm = connect(settings.warmupSessions());
       join(warm, "w");
-      relay(pairs(warm), 200, Duration.ofSeconds(2));
+      relay(pairs(warm), 500, Duration.ofSeconds(3));
       leaveAll(warm);
     }
 
-    boolean heap = node.map(NodeProbe::canMeasureHeap).orElse(false);
+    boolean heap = settings.measureHeap() && node.map(NodeProbe::canMeasureHeap).orElse(false);
     long baseline = 0;
     if (heap) {
       phase("heap, 0 sessions");
@@ -171,7 +176,7 @@ public final class SignalingLoadGenerator {
     log("connected %d/%d at %.0f/s (max lag %s ms): handshake %s", out.size(), n, o.perSecond(),
         LatencySummary.millis(o.maxLagMicros()), s.line());
     if (currentPhase.equals("connect")) {
-      latencyRows.add(ReportRows.latency("WebSocket handshake", ReportRows.grouped(n) + " connections",
+      latencyRows.add(ReportRows.latency("WebSocket handshake", load(ReportRows.grouped(n) + " connections"),
           settings.connectRate() + "/s", s, String.format(Locale.ROOT, "%.0f/s, %d/%d connected",
               o.perSecond(), out.size(), n), errors.brief(currentPhase)));
     }
@@ -202,7 +207,7 @@ public final class SignalingLoadGenerator {
         LatencySummary.millis(o.maxLagMicros()), s.line());
     if (prefix.equals("m")) {
       latencyRows.add(ReportRows.latency("join → welcome",
-          ReportRows.grouped(sessions.size()) + " sessions, rooms of " + settings.roomSize(),
+          load(ReportRows.grouped(sessions.size()) + " sessions, rooms of " + settings.roomSize()),
           settings.joinRate() + " joins/s", s,
           String.format(Locale.ROOT, "%.0f joins/s, %d/%d welcomed", o.perSecond(), joined.size(), sessions.size()),
           errors.brief(currentPhase)));
@@ -245,7 +250,7 @@ public final class SignalingLoadGenerator {
         o.perSecond(), LatencySummary.millis(o.maxLagMicros()), delivered, s.line());
     if (!currentPhase.equals("warmup")) {
       latencyRows.add(ReportRows.latency("signal relay (one-way)",
-          ReportRows.grouped(pairs.size()) + " sessions, rooms of " + settings.roomSize(),
+          load(ReportRows.grouped(pairs.size()) + " sessions, rooms of " + settings.roomSize()),
           ReportRows.grouped(rate) + " msg/s for " + duration.toSeconds() + " s", s,
           String.format(Locale.ROOT, "%s msg/s sent, %s/%s delivered", ReportRows.grouped(Math.round(o.perSecond())),
               ReportRows.grouped(delivered), ReportRows.grouped(o.issued())),
@@ -286,9 +291,44 @@ public final class SignalingLoadGenerator {
 
 
   private void phase(String name) {
+    endPhase();
     currentPhase = name;
     errors.phase(name);
     log("== %s", name);
+    phaseStart = new PhaseStart(name, System.nanoTime(), CpuTicks.sample(settings.nodePid()), gcPauses());
+  }
+
+  /** Logs where the CPU went during the phase that is ending, and keeps a row for the measured ones. */
+  private void endPhase() {
+    if (phaseStart == null) {
+      return;
+    }
+    double wall = (System.nanoTime() - phaseStart.nanos()) / 1e9;
+    CpuTicks cpu = CpuTicks.sample(settings.nodePid()).minus(phaseStart.cpu());
+    double[] gc = gcPauses();
+    long pauses = Math.round(gc[0] - phaseStart.gc()[0]);
+    double pauseSeconds = gc[1] - phaseStart.gc()[1];
+    String row = ReportRows.cpu(load(phaseStart.name() + ", " + ReportRows.grouped(settings.sessions()) + " sessions"),
+        wall, cpu, pauses, pauseSeconds);
+    log("cost %s", row);
+    String n = phaseStart.name();
+    if (n.equals("connect") || n.equals("join") || n.startsWith("relay")) {
+      cpuRows.add(row);
+    }
+    phaseStart = null;
+  }
+
+  /** The Load column: what was offered, and the run's label if it has one. */
+  private String load(String what) {
+    return settings.label().isEmpty() ? what : what + ", " + settings.label();
+  }
+
+  private double[] gcPauses() {
+    try {
+      return node.isPresent() ? node.get().gcPauses() : new double[2];
+    } catch (IOException | InterruptedException e) {
+      return new double[2];
+    }
   }
 
   /** Room for pacing {@code n} actions at {@code rate}: twice the planned time, plus 30 s. */
@@ -318,6 +358,7 @@ public final class SignalingLoadGenerator {
   }
 
   private void report(Map<String, Double> serverErrorsBefore) throws IOException {
+    endPhase();
     log("== results");
     Map<String, Double> after = serverErrors();
     after.forEach((labels, v) -> {
@@ -336,12 +377,18 @@ public final class SignalingLoadGenerator {
       System.out.println(ReportRows.HEAP_HEADER);
       heapRows.forEach(System.out::println);
     }
+    System.out.println();
+    System.out.println(ReportRows.CPU_HEADER);
+    cpuRows.forEach(System.out::println);
     if (settings.reportDir().isPresent()) {
       for (String row : latencyRows) {
         ReportRows.append(settings.reportDir().get().resolve("latency.md"), row);
       }
       for (String row : heapRows) {
         ReportRows.append(settings.reportDir().get().resolve("heap.md"), row);
+      }
+      for (String row : cpuRows) {
+        ReportRows.append(settings.reportDir().get().resolve("cpu.md"), row);
       }
     }
   }
