@@ -14,6 +14,7 @@ import io.greenmesh.signaling.config.SignalingSettings;
 import io.greenmesh.signaling.ice.IceServerProvider;
 import io.greenmesh.signaling.ice.TurnCredentials;
 import io.greenmesh.signaling.metrics.Telemetry;
+import io.greenmesh.signaling.peerjs.PeerJs;
 import io.greenmesh.signaling.session.SessionTokens;
 import io.greenmesh.signaling.transport.HttpRoutes;
 import io.greenmesh.signaling.transport.SessionFlow;
@@ -105,7 +106,8 @@ public final class GreenMeshNode implements AutoCloseable {
       system.scheduler().scheduleAtFixedRate(Duration.ofMinutes(1), Duration.ofMinutes(1),
           () -> CarbonAccounting.get(system).closeIdleCalls(Duration.ofMinutes(15)), system.executionContext());
       HttpRoutes routes = new HttpRoutes(new SessionFlow(system, deps), ice, telemetry.registry(),
-          health(system, config), node.allowedOrigins(), List.of(carbon.routes()));
+          health(system, config), node.allowedOrigins(),
+          List.of(carbon.routes(), PeerJs.start(system, config, node.allowedOrigins())));
       ServerBinding binding = await(
           Http.get(system).newServerAt(node.httpHost(), node.httpPort()).bind(routes.routes()),
           "HTTP port " + node.httpPort() + " (GREENMESH_HTTP_PORT) on " + node.httpHost());

@@ -25,14 +25,25 @@ public final class WsClient implements AutoCloseable {
   private final WebSocket socket;
 
   public WsClient(int port) {
+    this(URI.create("ws://127.0.0.1:" + port + "/v1/ws"));
+  }
+
+  /** A client of another WebSocket endpoint of the node (the PeerJS one, for instance). */
+  public WsClient(URI uri) {
     this.socket = HTTP.newWebSocketBuilder()
         .connectTimeout(Duration.ofSeconds(5))
-        .buildAsync(URI.create("ws://127.0.0.1:" + port + "/v1/ws"), new Listener())
+        .buildAsync(uri, new Listener())
         .join();
   }
 
   public WsClient send(String json) {
     socket.sendText(json, true).join();
+    return this;
+  }
+
+  /** Sends one binary frame. */
+  public WsClient sendBinary(byte[] data) {
+    socket.sendBinary(java.nio.ByteBuffer.wrap(data), true).join();
     return this;
   }
 
@@ -42,6 +53,15 @@ public final class WsClient implements AutoCloseable {
       JsonNode n = inbox.poll(5, TimeUnit.SECONDS);
       assertNotNull(n, "no frame within 5 s");
       return n;
+    } catch (InterruptedException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** The next frame within {@code d}, or null. */
+  public JsonNode nextOrNull(Duration d) {
+    try {
+      return inbox.poll(d.toMillis(), TimeUnit.MILLISECONDS);
     } catch (InterruptedException e) {
       throw new IllegalStateException(e);
     }

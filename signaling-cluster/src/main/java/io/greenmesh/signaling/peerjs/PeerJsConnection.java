@@ -1,0 +1,369 @@
+package io.greenmesh.signaling.peerjs;
+
+import io.greenmesh.signaling.CborSerializable;
+import io.greenmesh.signaling.config.SignalingSettings;
+import io.greenmesh.signaling.session.TokenBucket;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.List;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.StashBuffer;
+import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
+import org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef;
+
+/**
+ * One PeerJS client's WebSocket: registers its id with the {@link PeerJsPeer} entity, relays what the client sends to
+ * the destination ids' entities, and writes what its entity delivers.
+ *
+ * <p>Phases: {@code connecting} (waiting for the entity: OPEN, a silent takeover, ID-TAKEN or the concurrent limit) →
+ * {@code open} → {@code gone}. Gone, it lingers briefly and hands anything still delivered to it back to the entity,
+ * which holds it for the id's next connection or answers the sender with EXPIRE — as the PeerJS server does for a
+ * peer that has just disconnected.
+ */
+public final class PeerJsConnection {
+
+  /** Everything a connection receives. */
+  public sealed interface Command extends CborSerializable {}
+
+  /** From the entity: this connection speaks for the id; {@code open}: send OPEN. Then the held messages. */
+  public record Registered(ActorRef<PeerJsPeer.Command> peer, boolean open, List<PeerJsMessage> held)
+      implements Command {
+    public Registered {
+      held = List.copyOf(held);
+    }
+  }
+
+  public enum Refusal { ID_TAKEN, CONCURRENT_LIMIT }
+
+  /** From the entity: the id is not ours. */
+  public record Refused(Refusal refusal) implements Command {}
+
+  /** From the entity: a message for the client. */
+  public record Deliver(PeerJsMessage message) implements Command {}
+
+  /** From the entity: another connection took the id over, or the id was freed; the socket stays open. */
+  public record Unregistered() implements Command {}
+
+  /** From the transport: a frame, to acknowledge once handled (that is the inbound backpressure). */
+  public record Inbound(Frame frame, ActorRef<Ack> ack) implements Command {}
+
+  public record StreamStarted(ActorRef<Ack> ack) implements Command {}
+
+  public record ConnectionClosed() implements Command {}
+
+  /** From the transport: the client did not read and its outbound queue overflowed. */
+  public record SlowReader() implements Command {}
+
+  private record PeerTerminated() implements Command {}
+
+  private record AliveTimeout() implements Command {}
+
+  private record EntityTimeout() implements Command {}
+
+  private record LingerDone() implements Command {}
+
+  /** A frame as the transport read it (text, or binary decoded as UTF-8 as the PeerJS server does). */
+  public sealed interface Frame {}
+
+  public record Text(String json) implements Frame {}
+
+  /** A frame over the size limit; its content was discarded unread. */
+  public record Oversized() implements Frame {}
+
+  public enum Ack { INSTANCE }
+
+  /** What the connection sends to its WebSocket. */
+  public sealed interface Outbound {}
+
+  public record Send(String json) implements Outbound {}
+
+  /** Completes the outbound stream, which closes the WebSocket. */
+  public record Close() implements Outbound {}
+
+  private static final Duration LINGER = Duration.ofSeconds(10);
+  private static final int STASH = 64;
+
+  static Behavior<Command> create(PeerJsNode node, String id, String token, ActorRef<Outbound> socket) {
+    return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> Behaviors.withStash(STASH,
+        stash -> new PeerJsConnection(ctx, timers, stash, node, id, token, socket).connecting(false))));
+  }
+
+  private final ActorContext<Command> ctx;
+  private final TimerScheduler<Command> timers;
+  private final StashBuffer<Command> stash;
+  private final PeerJsNode node;
+  private final SignalingSettings limits;
+  private final PeerJsMetrics metrics;
+  private final String id;
+  private final String token;
+  private final ActorRef<Outbound> socket;
+  private final TokenBucket bucket;
+  private final ArrayDeque<Long> rateLimitStrikes = new ArrayDeque<>();
+  private int oversizedFrames;
+  /** True while the entity counts this connection as the id's current one. */
+  private boolean registered;
+
+  private PeerJsConnection(ActorContext<Command> ctx, TimerScheduler<Command> timers, StashBuffer<Command> stash,
+      PeerJsNode node, String id, String token, ActorRef<Outbound> socket) {
+    this.ctx = ctx;
+    this.timers = timers;
+    this.stash = stash;
+    this.node = node;
+    this.limits = node.limits();
+    this.metrics = node.metrics();
+    this.id = id;
+    this.token = token;
+    this.socket = socket;
+    this.bucket = new TokenBucket(limits.messagesPerSecond(), limits.messageBurst(), System.nanoTime());
+    metrics.connections().incrementAndGet();
+  }
+
+  // ---------------------------------------------------------------- phases
+
+  /** Waiting for the entity. Frames wait too, unacknowledged, so the client is backpressured. */
+  private Behavior<Command> connecting(boolean again) {
+    boolean atLimit = node.directory().size() >= node.settings().concurrentLimit();
+    ownEntity().tell(new PeerJsPeer.Connect(token, ctx.getSelf(), atLimit, again));
+    timers.startSingleTimer(new EntityTimeout(), limits.joinTimeout());
+    return Behaviors.receive(Command.class)
+        .onMessage(StreamStarted.class, this::ackStart)
+        .onMessage(Registered.class, this::onRegistered)
+        .onMessage(Refused.class, this::onRefused)
+        .onMessage(EntityTimeout.class, t -> {
+          ctx.getLog().warn("PeerJS id {}: its entity did not answer within {}", id, limits.joinTimeout());
+          metrics.refused("unavailable");
+          return closeWithError("Server is not ready; try again");
+        })
+        .onMessage(ConnectionClosed.class, c -> gone())
+        .onMessage(SlowReader.class, s -> slowReader())
+        .onAnyMessage(this::stashOrDrop)
+        .build();
+  }
+
+  private Behavior<Command> onRegistered(Registered r) {
+    timers.cancel(new EntityTimeout());
+    registered = true;
+    node.directory().register(ctx.getSelf(), id);
+    ctx.watchWith(r.peer(), new PeerTerminated());
+    if (r.open()) {
+      sendRaw(PeerJsMessage.OPEN, PeerJsCodec.open());
+    }
+    r.held().forEach(this::deliver);
+    // PeerJS checks a client's last HEARTBEAT; a connection's clock starts when it is registered.
+    timers.startSingleTimer(new AliveTimeout(), node.settings().aliveTimeout());
+    return stash.unstashAll(open());
+  }
+
+  private Behavior<Command> onRefused(Refused r) {
+    timers.cancel(new EntityTimeout());
+    if (r.refusal() == Refusal.ID_TAKEN) {
+      metrics.refused("id-taken");
+      sendRaw(PeerJsMessage.ID_TAKEN, PeerJsCodec.idTaken());
+      return close();
+    }
+    metrics.refused("concurrent-limit");
+    return closeWithError(PeerJsMessage.CONNECTION_LIMIT_EXCEED);
+  }
+
+  /** Open: relays in both directions. */
+  private Behavior<Command> open() {
+    return Behaviors.receive(Command.class)
+        .onMessage(StreamStarted.class, this::ackStart)
+        .onMessage(Inbound.class, this::onInbound)
+        .onMessage(Deliver.class, d -> {
+          deliver(d.message());
+          return Behaviors.same();
+        })
+        .onMessage(Unregistered.class, u -> {
+          unregister();
+          return Behaviors.same();
+        })
+        .onMessage(PeerTerminated.class, t -> registered ? reRegister() : Behaviors.same())
+        .onMessage(Registered.class, r -> Behaviors.same())
+        .onMessage(AliveTimeout.class, t -> {
+          metrics.closed("alive-timeout");
+          if (registered) {
+            ownEntity().tell(new PeerJsPeer.AliveTimedOut(ctx.getSelf()));
+            unregister();
+          }
+          return close();
+        })
+        .onMessage(ConnectionClosed.class, c -> gone())
+        .onMessage(SlowReader.class, s -> slowReader())
+        .onAnyMessage(m -> Behaviors.same())
+        .build();
+  }
+
+  /** The entity stopped (its node died, or its shard moved) while we spoke for the id: register again, no OPEN. */
+  private Behavior<Command> reRegister() {
+    unregister();
+    return connecting(true);
+  }
+
+  /**
+   * The socket is closed or closing. Lingers so that what is still in flight to this connection goes back to the
+   * entity (held for the id's next connection) instead of being lost.
+   */
+  private Behavior<Command> gone() {
+    if (registered) {
+      ownEntity().tell(new PeerJsPeer.Disconnected(ctx.getSelf()));
+      unregister();
+    }
+    metrics.connections().decrementAndGet();
+    timers.cancel(new AliveTimeout());
+    timers.cancel(new EntityTimeout());
+    timers.startSingleTimer(new LingerDone(), LINGER);
+    stash.forEach(m -> {
+      if (m instanceof Inbound in) {
+        in.ack().tell(Ack.INSTANCE);
+      }
+    });
+    stash.clear();
+    return Behaviors.receive(Command.class)
+        .onMessage(Inbound.class, in -> {
+          in.ack().tell(Ack.INSTANCE);
+          return Behaviors.same();
+        })
+        .onMessage(StreamStarted.class, this::ackStart)
+        .onMessage(Deliver.class, d -> {
+          ownEntity().tell(new PeerJsPeer.Transmit(d.message()));
+          return Behaviors.same();
+        })
+        .onMessage(Registered.class, r -> {
+          // Registered after the socket closed: free the id again and hand back what came with it.
+          r.peer().tell(new PeerJsPeer.Disconnected(ctx.getSelf()));
+          r.held().forEach(m -> ownEntity().tell(new PeerJsPeer.Transmit(m)));
+          return Behaviors.same();
+        })
+        .onMessage(LingerDone.class, d -> Behaviors.stopped())
+        .onAnyMessage(m -> Behaviors.same())
+        .build();
+  }
+
+  // ---------------------------------------------------------------- inbound frames
+
+  private Behavior<Command> onInbound(Inbound in) {
+    Behavior<Command> next = Behaviors.same();
+    try {
+      next = classify(in.frame());
+    } finally {
+      in.ack().tell(Ack.INSTANCE);
+    }
+    return next;
+  }
+
+  /**
+   * The native protocol's limits, then the PeerJS server's handling. PeerJS has no error message for a dropped frame
+   * (and its client aborts on any ERROR), so a frame over a limit is dropped and counted; repeated abuse closes the
+   * connection with an ERROR.
+   */
+  private Behavior<Command> classify(Frame frame) {
+    long now = System.nanoTime();
+    if (!bucket.tryTake(now)) {
+      metrics.ignored("rate-limited");
+      return strike(now);
+    }
+    if (frame instanceof Oversized) {
+      metrics.ignored("too-large");
+      if (++oversizedFrames >= limits.oversizedFrameStrikes()) {
+        metrics.closed("too-large");
+        return closeWithError("Too many oversized messages (over " + limits.maxFrameBytes() + " bytes)");
+      }
+      return Behaviors.same();
+    }
+    PeerJsCodec.Inbound message = PeerJsCodec.decode(((Text) frame).json());
+    if (message instanceof PeerJsCodec.Ignored ignored) {
+      metrics.ignored(ignored.reason());
+      return Behaviors.same();
+    }
+    if (message instanceof PeerJsCodec.Heartbeat) {
+      metrics.received(PeerJsMessage.HEARTBEAT);
+      timers.startSingleTimer(new AliveTimeout(), node.settings().aliveTimeout());
+      return Behaviors.same();
+    }
+    PeerJsCodec.Transmission t = (PeerJsCodec.Transmission) message;
+    metrics.received(t.type());
+    if (t.dst() != null) {
+      if (t.type().equals(PeerJsMessage.OFFER)) {
+        metrics.offered(t.connectionType());
+      }
+      peer(t.dst()).tell(new PeerJsPeer.Transmit(new PeerJsMessage(t.type(), id, t.dst(), t.payload())));
+    } else if (t.type().equals(PeerJsMessage.LEAVE)) {
+      // PeerJS: a LEAVE without dst removes the sender's client; its socket stays open.
+      ownEntity().tell(new PeerJsPeer.Remove());
+    }
+    return Behaviors.same();
+  }
+
+  private Behavior<Command> strike(long now) {
+    long windowStart = now - limits.strikeWindow().toNanos();
+    while (!rateLimitStrikes.isEmpty() && rateLimitStrikes.peekFirst() < windowStart) {
+      rateLimitStrikes.pollFirst();
+    }
+    rateLimitStrikes.addLast(now);
+    if (rateLimitStrikes.size() >= limits.rateLimitStrikes()) {
+      metrics.closed("rate-limited");
+      return closeWithError("Too many messages; slow down");
+    }
+    return Behaviors.same();
+  }
+
+  // ---------------------------------------------------------------- helpers
+
+  private Behavior<Command> ackStart(StreamStarted s) {
+    s.ack().tell(Ack.INSTANCE);
+    return Behaviors.same();
+  }
+
+  private Behavior<Command> stashOrDrop(Command m) {
+    if (stash.isFull()) {
+      if (m instanceof Inbound in) {
+        in.ack().tell(Ack.INSTANCE);
+      }
+      return Behaviors.same();
+    }
+    stash.stash(m);
+    return Behaviors.same();
+  }
+
+  private Behavior<Command> slowReader() {
+    metrics.closed("slow-reader");
+    return gone();
+  }
+
+  private Behavior<Command> closeWithError(String message) {
+    sendRaw(PeerJsMessage.ERROR, PeerJsCodec.error(message));
+    return close();
+  }
+
+  /** Completes the outbound stream (the socket closes after the last frames) and goes. */
+  private Behavior<Command> close() {
+    socket.tell(new Close());
+    return gone();
+  }
+
+  private void unregister() {
+    registered = false;
+    node.directory().unregister(ctx.getSelf());
+  }
+
+  private void deliver(PeerJsMessage m) {
+    sendRaw(m.type(), PeerJsCodec.encode(m));
+  }
+
+  private void sendRaw(String type, String json) {
+    metrics.sent(type);
+    socket.tell(new Send(json));
+  }
+
+  private EntityRef<PeerJsPeer.Command> ownEntity() {
+    return peer(id);
+  }
+
+  private EntityRef<PeerJsPeer.Command> peer(String peerId) {
+    return node.sharding().entityRefFor(PeerJsPeer.TYPE_KEY, PeerJsPeer.entityId(node.settings().key(), peerId));
+  }
+}
