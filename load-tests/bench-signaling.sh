@@ -4,7 +4,13 @@
 # the Markdown tables that docs/benchmarks.md quotes.
 #
 #   load-tests/bench-signaling.sh                  # the whole run, under 10 minutes
+#   BENCH_REF=<commit> load-tests/bench-signaling.sh
+#   BENCH_WORKTREE=1 load-tests/bench-signaling.sh  # the working tree as it is, uncommitted changes and all
 #   BENCH_SKIP_BUILD=1 load-tests/bench-signaling.sh
+#
+# By default the node and the generator are built from a clean export of the commit BENCH_REF (default HEAD) in
+# load-tests/target/bench-signaling/src, so the figures belong to one commit even while the working tree changes;
+# nothing is installed into the local Maven repository.
 #
 # Scenarios, each on a fresh node (so the heap baseline is clean) and, but for C, after a warm-up of 1,000 sessions
 # that connect, join, signal and leave (so the JIT has compiled the paths that are measured):
@@ -29,8 +35,10 @@ OUT=${BENCH_OUT:-$ROOT/load-tests/target/bench-signaling}
 NODE_JVM=(-Xms2g -Xmx2g -XX:+UseG1GC)
 LOADGEN_JVM=(-Xms1g -Xmx1g -XX:+UseG1GC)
 
-NODE_JAR=$ROOT/signaling-cluster/target/greenmesh.jar
-LOADGEN_JAR=$ROOT/load-tests/target/greenmesh-loadgen.jar
+REF=${BENCH_REF:-HEAD}
+if [ "${BENCH_WORKTREE:-0}" = 1 ]; then SRC=$ROOT; else SRC=$OUT/src; fi
+NODE_JAR=$SRC/signaling-cluster/target/greenmesh.jar
+LOADGEN_JAR=$SRC/load-tests/target/greenmesh-loadgen.jar
 START=$SECONDS
 NODE_PID=""
 
@@ -95,9 +103,14 @@ mkdir -p "$OUT"
 rm -f "$OUT"/latency.md "$OUT"/heap.md "$OUT"/cpu.md
 
 if [ "${BENCH_SKIP_BUILD:-0}" != 1 ]; then
-  say "building signaling-cluster and load-tests"
-  mvn -B -q -o install -DskipTests -pl signaling-cluster,load-tests -am \
-    || mvn -B -q install -DskipTests -pl signaling-cluster,load-tests -am
+  if [ "$SRC" != "$ROOT" ]; then
+    say "exporting $REF ($(git rev-parse --short "$REF")) to $SRC"
+    rm -rf "$SRC" && mkdir -p "$SRC"
+    git archive "$REF" | tar -x -C "$SRC"
+  fi
+  say "building signaling-cluster and load-tests in $SRC"
+  (cd "$SRC" && { mvn -B -q -o package -DskipTests -pl signaling-cluster,load-tests -am \
+    || mvn -B -q package -DskipTests -pl signaling-cluster,load-tests -am; })
 fi
 
 # 10,000 sessions need 10,000 sockets in each process.
@@ -105,7 +118,11 @@ ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
 
 say "machine: $(nproc) cores, $(free -g | awk '/^Mem:/ {print $2}') GiB RAM, open files $(ulimit -n), load $(cut -d' ' -f1-3 /proc/loadavg)"
 say "java: $(java -version 2>&1 | paste -sd' ')"
-say "commit: $(git rev-parse --short HEAD)$(git diff --quiet HEAD -- signaling-cluster || echo ' (signaling-cluster has uncommitted changes)')"
+if [ "$SRC" = "$ROOT" ]; then
+  say "source: working tree at $(git rev-parse --short HEAD)$(git diff --quiet HEAD -- signaling-cluster || echo ', signaling-cluster with uncommitted changes')"
+else
+  say "source: commit $(git rev-parse --short "$REF")"
+fi
 say "node JVM: ${NODE_JVM[*]}; load generator JVM: ${LOADGEN_JVM[*]}"
 
 scenario "${SESSIONS}-sessions" --sessions "$SESSIONS" --room-size "$ROOM_SIZE" --join-rate "$JOIN_RATE" \
