@@ -87,6 +87,11 @@ public final class TestTurnClient implements AutoCloseable {
         return username;
     }
 
+    /** The UDP socket holding this client's 5-tuple (for the throughput probe); null over TCP. */
+    DatagramSocket udpSocket() {
+        return udp;
+    }
+
     /** The nonce last learned from the relay. */
     public String nonce() {
         return nonce;
