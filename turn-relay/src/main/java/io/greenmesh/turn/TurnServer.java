@@ -31,11 +31,14 @@ public final class TurnServer implements AutoCloseable {
     private final Transports transports;
     private final ScheduledExecutorService reaper;
     private final TurnMetrics metrics;
+    private final TurnRequestHandler handler;
 
-    private TurnServer(Transports transports, ScheduledExecutorService reaper, TurnMetrics metrics) {
+    private TurnServer(Transports transports, ScheduledExecutorService reaper, TurnMetrics metrics,
+                       TurnRequestHandler handler) {
         this.transports = transports;
         this.reaper = reaper;
         this.metrics = metrics;
+        this.handler = handler;
     }
 
     /** Starts the relay; throws {@link TurnServerException} (message names the port) when it cannot bind. */
@@ -47,7 +50,7 @@ public final class TurnServer implements AutoCloseable {
     public static TurnServer start(TurnSettings settings, MeterRegistry registry, Clock clock) {
         TurnMetrics metrics = new TurnMetrics(registry);
         if (!settings.enabled()) {
-            return new TurnServer(null, null, metrics);
+            return new TurnServer(null, null, metrics, null);
         }
         if (settings.secrets().isEmpty()) {
             throw new TurnServerException("TURN relay needs greenmesh.turn.secret (GREENMESH_TURN_SECRET)");
@@ -80,7 +83,7 @@ public final class TurnServer implements AutoCloseable {
                 metrics.dropped("internal_error");
             }
         }, interval, interval, TimeUnit.MILLISECONDS);
-        return new TurnServer(transports, reaper, metrics);
+        return new TurnServer(transports, reaper, metrics, handler[0]);
     }
 
     private static InetAddress literal(String text, String key) {
@@ -151,5 +154,6 @@ public final class TurnServer implements AutoCloseable {
         }
         reaper.shutdownNow();
         transports.close();
+        handler.closeAll();
     }
 }

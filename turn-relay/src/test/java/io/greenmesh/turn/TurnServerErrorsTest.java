@@ -70,6 +70,30 @@ class TurnServerErrorsTest {
     }
 
     @Test
+    void anotherUsernameOnAnExistingAllocationIs441() throws Exception {
+        start(Map.of());
+        try (TestTurnClient client = turn.udpClient()) {
+            client.allocate();
+            client.credentials(TurnFixture.SECRET, turn.clock.millis() / 1000 + 3600, "someone-else");
+            assertEquals(ErrorCode.WRONG_CREDENTIALS, errorCode(client.refresh(600)));
+            assertEquals(1, turn.counter("greenmesh.turn.auth.failures", "reason", "wrong_credentials"));
+        }
+    }
+
+    @Test
+    void closingTheServerReleasesEveryRelayPort() throws Exception {
+        start(Map.of("relay-port-min", 41500, "relay-port-max", 41500));
+        try (TestTurnClient client = turn.udpClient()) {
+            int port = TestTurnClient.relayed(client.allocate()).getPort();
+            turn.close();
+            turn = null;
+            try (DatagramSocket again = new DatagramSocket(port, InetAddress.getLoopbackAddress())) {
+                assertEquals(port, again.getLocalPort());
+            }
+        }
+    }
+
+    @Test
     void aRotatedSecretStillVerifiesWhileTheNewOneSigns() throws Exception {
         start(Map.of("secret", "new-secret, " + TurnFixture.SECRET));
         try (TestTurnClient client = turn.udpClient()) {

@@ -453,6 +453,16 @@ public final class TurnRequestHandler {
         }
     }
 
+    /** Ends every allocation and releases held reservations: the relay is shutting down. */
+    public void closeAll() {
+        for (Allocation allocation : table.snapshot()) {
+            if (table.remove(allocation)) {
+                metrics.allocationEnded(false);
+            }
+        }
+        reservations.purge(Long.MAX_VALUE);
+    }
+
     /** Ends every allocation of a closed TCP/TLS connection (RFC 8656 §5: the allocation dies with it). */
     public void connectionClosed(FiveTuple tuple) {
         Allocation allocation = table.get(tuple);
