@@ -21,7 +21,15 @@ import org.openqa.selenium.chrome.ChromeOptions;
  * <p>Selenium Manager never runs: the driver comes from a {@link ChromeDriverService} built on
  * {@code /usr/bin/chromedriver} and the browser binary is set explicitly, so nothing is downloaded.
  */
-final class HeadlessChromium implements AutoCloseable {
+public final class HeadlessChromium implements AutoCloseable {
+
+  /**
+   * Host candidates with their real addresses (Chromium otherwise hides them behind mDNS names that nothing
+   * resolves here), loopback candidates allowed, so that a machine with only {@code lo} can still connect.
+   */
+  public static final List<String> LOOPBACK_WEBRTC = List.of(
+      "--disable-features=WebRtcHideLocalIpsWithMdns",
+      "--allow-loopback-in-peer-connection");
 
   static final Path CHROMIUM = Path.of("/usr/bin/chromium");
   static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
@@ -40,7 +48,7 @@ final class HeadlessChromium implements AutoCloseable {
    * Skips the calling test when Chromium or chromedriver is missing, except under CI ({@code CI} set), where a
    * missing browser is a broken build machine and fails the test.
    */
-  static void requireInstalled() {
+  public static void requireInstalled() {
     boolean installed = Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER);
     String message = "needs " + CHROMIUM + " and " + CHROMEDRIVER
         + " (Debian: apt-get install -y chromium chromium-driver)";
@@ -51,7 +59,7 @@ final class HeadlessChromium implements AutoCloseable {
   }
 
   /** Starts a browser; {@code extraArguments} are added to the standard headless, fake-media flags. */
-  static HeadlessChromium start(List<String> extraArguments) {
+  public static HeadlessChromium start(List<String> extraArguments) {
     System.setProperty("webdriver.chrome.driver", CHROMEDRIVER.toString());
     Path userDataDir;
     try {
@@ -91,7 +99,7 @@ final class HeadlessChromium implements AutoCloseable {
     }
   }
 
-  ChromeDriver driver() {
+  public ChromeDriver driver() {
     return driver;
   }
 

@@ -1,0 +1,128 @@
+package io.greenmesh.signaling.peerjs;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import io.greenmesh.signaling.GreenMeshNode;
+import io.greenmesh.signaling.e2e.HeadlessChromium;
+import io.greenmesh.signaling.support.TestNodes;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.WebDriver;
+
+/**
+ * The real {@code peerjs} client (npm, unmodified, served by the node) in two headless Chromiums: page A calls page B
+ * by id through GreenMesh with a data connection and a media call; both connect and carry data and video. Once with
+ * both pages on one node, once with each page on its own node of a two-node cluster. Media stays on this machine: no
+ * STUN or TURN servers, loopback host candidates.
+ */
+@Timeout(150)
+class PeerJsBrowserE2ETest {
+  private static final Duration DEADLINE = Duration.ofSeconds(40);
+  private static final String STATE = "const s = window.peerjsTest; return s ? {open: s.open, id: s.id,"
+      + " errors: s.errors, dataOpen: s.data.open, received: s.data.received.map(String),"
+      + " remoteStream: s.media.remoteStream, framesDecoded: s.media.framesDecoded,"
+      + " connectionState: s.media.connectionState, log: s.log} : null;";
+
+  private final List<HeadlessChromium> browsers = new ArrayList<>();
+  private final List<AutoCloseable> servers = new ArrayList<>();
+
+  @BeforeEach
+  void requireBrowser() {
+    HeadlessChromium.requireInstalled();
+  }
+
+  @AfterEach
+  void stopEverything() throws Exception {
+    for (HeadlessChromium b : browsers) {
+      b.close();
+    }
+    browsers.clear();
+    for (AutoCloseable s : servers) {
+      s.close();
+    }
+    servers.clear();
+  }
+
+  @Test
+  void pageACallsPageBByIdWithDataAndVideoThroughOneNode() {
+    GreenMeshNode node = TestNodes.start(Map.of());
+    servers.add(node);
+    callAndCheck(node.httpPort(), node.httpPort());
+  }
+
+  @Test
+  void pageACallsPageBByIdWhenTheyAreConnectedToDifferentNodes() {
+    TwoNodeCluster cluster = TwoNodeCluster.start(Map.of());
+    servers.add(cluster);
+    callAndCheck(cluster.first.httpPort(), cluster.second.httpPort());
+  }
+
+  private void callAndCheck(int portOfA, int portOfB) {
+    String b = PeerJsClients.newId("bob");
+    String a = PeerJsClients.newId("ada");
+    WebDriver bob = open("http://localhost:" + portOfB + "/app/peerjs/index.html?id=" + b);
+    await("B registers its id", bob, () -> Boolean.TRUE.equals(state(bob).get("open")));
+    WebDriver ada = open("http://localhost:" + portOfA + "/app/peerjs/index.html?id=" + a + "&call=" + b);
+
+    await("the data connection carries data both ways and video flows both ways", ada, () -> {
+      Map<String, Object> sa = state(ada);
+      Map<String, Object> sb = state(bob);
+      return connected(sa) && connected(sb)
+          && received(sb).contains("hello from " + a)
+          && received(sa).contains("echo: hello from " + a);
+    });
+    System.out.printf("PeerJS call up: A %s%n  B %s%n", state(ada), state(bob));
+    for (WebDriver page : List.of(ada, bob)) {
+      Map<String, Object> s = state(page);
+      assertEquals(List.of(), s.get("errors"), () -> "errors on the page: " + s);
+    }
+  }
+
+  private static boolean connected(Map<String, Object> s) {
+    return s != null
+        && Boolean.TRUE.equals(s.get("dataOpen"))
+        && Boolean.TRUE.equals(s.get("remoteStream"))
+        && "connected".equals(s.get("connectionState"))
+        && s.get("framesDecoded") instanceof Number n && n.longValue() > 0;
+  }
+
+  @SuppressWarnings("unchecked")
+  private static List<String> received(Map<String, Object> s) {
+    return s != null && s.get("received") instanceof List<?> l ? (List<String>) l : List.of();
+  }
+
+  private WebDriver open(String url) {
+    HeadlessChromium browser = HeadlessChromium.start(HeadlessChromium.LOOPBACK_WEBRTC);
+    browsers.add(browser);
+    browser.driver().get(url);
+    return browser.driver();
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Map<String, Object> state(WebDriver page) {
+    return (Map<String, Object>) ((JavascriptExecutor) page).executeScript(STATE);
+  }
+
+  private void await(String what, WebDriver page, java.util.function.BooleanSupplier condition) {
+    Instant deadline = Instant.now().plus(DEADLINE);
+    while (!condition.getAsBoolean()) {
+      if (Instant.now().isAfter(deadline)) {
+        StringBuilder states = new StringBuilder();
+        for (HeadlessChromium b : browsers) {
+          states.append("\n  ").append(state(b.driver()));
+        }
+        fail("not within " + DEADLINE.toSeconds() + " s: " + what + "; pages:" + states);
+      }
+      TwoNodeCluster.sleep(250);
+    }
+  }
+}
