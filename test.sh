@@ -6,4 +6,5 @@ set -euo pipefail
 cd "$(dirname "$0")"
 
 ./scripts/install-test-deps.sh
+./scripts/docker/setup.sh
 exec mvn -B -ntp verify "$@"
