@@ -32,6 +32,7 @@ SIGNAL_SECONDS=${BENCH_SIGNAL_SECONDS:-20}
 OUT=${BENCH_OUT:-$ROOT/load-tests/target/bench-signaling}
 
 # Both JVMs get a fixed heap so that neither resizes during a measurement; G1 is the JDK 17 default collector.
+# The node's GC log (node-gc-<scenario>.log) tells pauses that are the collector's from those that are CPU starvation.
 NODE_JVM=(-Xms2g -Xmx2g -XX:+UseG1GC)
 LOADGEN_JVM=(-Xms1g -Xmx1g -XX:+UseG1GC)
 
@@ -72,7 +73,7 @@ start_node() {
   GREENMESH_CLUSTER_HOST=127.0.0.1 \
   GREENMESH_CLUSTER_PORT=$CLUSTER_PORT \
   GREENMESH_TURN_ENABLED=false \
-    java "${NODE_JVM[@]}" -jar "$NODE_JAR" >"$OUT/node-$1.log" 2>&1 &
+    java "${NODE_JVM[@]}" "-Xlog:gc*:file=$OUT/node-gc-$1.log" -jar "$NODE_JAR" >"$OUT/node-$1.log" 2>&1 &
   NODE_PID=$!
   say "node $1: pid $NODE_PID, http 127.0.0.1:$HTTP_PORT, management $MANAGEMENT_PORT, cluster $CLUSTER_PORT"
   for _ in $(seq 1 120); do
