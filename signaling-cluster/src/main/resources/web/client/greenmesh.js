@@ -45,7 +45,7 @@ export class GreenMeshError extends Error {
  * One mesh call in one room.
  *
  * Events (payload in `event.detail`): welcome, peer-joined, peer-left, track, stream, connection-state, path,
- * carbon-report, broadcast, error, reconnecting, resumed, closed, state.
+ * carbon-report, broadcast, report (a traffic report was sent), error, reconnecting, resumed, closed, state.
  */
 export class GreenMeshClient extends EventTarget {
   /**
@@ -79,6 +79,7 @@ export class GreenMeshClient extends EventTarget {
     this._reconnectTimer = null;
     this._pingTimer = null;
     this._statsTimer = null;
+    this._reportSoonTimer = null;
     this._lastHeardAt = 0;
     this._lastSeq = 0; // highest `seq` of a signal/broadcast received in this session
   }
@@ -558,6 +559,8 @@ export class GreenMeshClient extends EventTarget {
       if (state === 'connected') {
         this._refreshPath(peer);
         setTimeout(() => this._refreshPath(peer), 1000);
+        // The server counts from a link's first report on: report as soon as it is up.
+        this._reportSoon();
       } else if (state === 'failed') {
         pc.restartIce(); // renegotiates through perfect negotiation, with fresh ICE credentials
       }
@@ -663,6 +666,17 @@ export class GreenMeshClient extends EventTarget {
   _stopStatsTimer() {
     clearInterval(this._statsTimer);
     this._statsTimer = null;
+    clearTimeout(this._reportSoonTimer);
+    this._reportSoonTimer = null;
+  }
+
+  /** One extra report shortly (links that connect together share it). */
+  _reportSoon() {
+    if (this._reportSoonTimer) return;
+    this._reportSoonTimer = setTimeout(() => {
+      this._reportSoonTimer = null;
+      this._reportStats().catch(() => {});
+    }, 500);
   }
 
   /** Sends the `stats` traffic report: per connected peer, the selected pair's types and bytes sent. */
@@ -681,7 +695,9 @@ export class GreenMeshClient extends EventTarget {
         bytesSent: s.bytesSent,
       });
     }
-    if (peers.length > 0 && this.state === 'joined') this._send({ type: 'stats', peers });
+    if (peers.length > 0 && this.state === 'joined' && this._send({ type: 'stats', peers })) {
+      this._emit('report', { peers });
+    }
   }
 
   // ---------------------------------------------------------------- events

@@ -22,8 +22,10 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
 
 /**
  * Two real browsers open the demo page of one room on an in-process GreenMesh node and hold a video call: the
@@ -35,14 +37,6 @@ import org.openqa.selenium.WebDriver;
 class BrowserCallE2ETest {
 
   private static final Duration CALL_DEADLINE = Duration.ofSeconds(30);
-
-  /**
-   * Host candidates with their real addresses (Chromium otherwise hides them behind mDNS names that nothing
-   * resolves here), loopback candidates allowed, so that a machine with only {@code lo} can still connect.
-   */
-  private static final List<String> LOOPBACK_WEBRTC = List.of(
-      "--disable-features=WebRtcHideLocalIpsWithMdns",
-      "--allow-loopback-in-peer-connection");
 
   private static final String STATS =
       "return window.greenmeshDemo ? window.greenmeshDemo.stats() : null;";
@@ -131,6 +125,36 @@ class BrowserCallE2ETest {
     }
   }
 
+  @Test
+  void leavingEndsTheCallWithACarbonReportAndRejoiningStartsANewOne() {
+    Call call = startCall();
+    // The server counts a link's bytes from its first traffic report on; B's last one goes out as B leaves.
+    await("A and B report their traffic", Duration.ofSeconds(10),
+        () -> !events(call.ada(), "report").isEmpty() && !events(call.bob(), "report").isEmpty());
+
+    call.bob().findElement(By.id("leave-btn")).click();
+
+    await("A gets the call's carbon report", Duration.ofSeconds(15),
+        () -> !events(call.ada(), "carbon-report").isEmpty());
+    @SuppressWarnings("unchecked")
+    Map<String, Object> report = (Map<String, Object>) events(call.ada(), "carbon-report").get(0);
+    assertTrue(number(report, "bytesDirect") > 0, () -> "B's final traffic report was counted: " + report);
+    assertEquals(0L, number(report, "bytesRelayed"), () -> "nothing was relayed: " + report);
+    assertTrue(report.get("avoidedCo2eGrams") instanceof Map<?, ?> grams && !grams.isEmpty(),
+        () -> "CO2e per preset: " + report);
+    WebElement panel = call.ada().findElement(By.id("carbon"));
+    assertTrue(panel.isDisplayed(), "A shows the carbon panel");
+    assertTrue(panel.getText().contains("saved about"), () -> "carbon panel: " + panel.getText());
+    await("A sees B leave", Duration.ofSeconds(5), () -> peerCount(call.ada()) == 0);
+    assertEquals("Rejoin", call.bob().findElement(By.id("leave-btn")).getText().trim(), "B can rejoin");
+
+    call.bob().findElement(By.id("leave-btn")).click();
+
+    Call again = awaitCall(call.ada(), call.bob());
+    assertEquals("B", again.adaSeesBob().get("displayName"), "A sees B again");
+    assertEquals(List.of(), events(call.bob(), "error"), "errors reported to B");
+  }
+
   /** Two pages in one fresh room, once both peer connections are up and decoding video. */
   private record Call(WebDriver ada, WebDriver bob, Map<String, Object> adaSeesBob, Map<String, Object> bobSeesAda,
       Instant upAt) {}
@@ -138,10 +162,13 @@ class BrowserCallE2ETest {
   private Call startCall() {
     String room = "e2e-room-" + UUID.randomUUID().toString().substring(0, 8);
     String base = "http://localhost:" + node.httpPort() + "/" + room;
-
     WebDriver ada = open(base + "?name=A");
     WebDriver bob = open(base + "?name=B");
+    return awaitCall(ada, bob);
+  }
 
+  /** Waits (bounded) until each page has one peer, connected and decoding its video. */
+  private static Call awaitCall(WebDriver ada, WebDriver bob) {
     Instant started = Instant.now();
     Instant deadline = started.plus(CALL_DEADLINE);
     Map<String, Object> adaSeesBob = null;
@@ -164,7 +191,7 @@ class BrowserCallE2ETest {
   }
 
   private WebDriver open(String url) {
-    HeadlessChromium browser = HeadlessChromium.start(LOOPBACK_WEBRTC);
+    HeadlessChromium browser = HeadlessChromium.start(HeadlessChromium.LOOPBACK_WEBRTC);
     browsers.add(browser);
     browser.driver().get(url);
     return browser.driver();
@@ -190,6 +217,10 @@ class BrowserCallE2ETest {
       }
       sleep(200);
     }
+  }
+
+  private static long peerCount(WebDriver page) {
+    return script(page, "return window.greenmeshDemo.client.peers().length;") instanceof Number n ? n.longValue() : -1;
   }
 
   /** The demo's view of its single remote peer, or null while it has none. */
