@@ -89,6 +89,18 @@ class TurnServerStreamTest {
     }
 
     @Test
+    void connectionsBeyondTheLimitAreClosedAndCounted() throws Exception {
+        try (TurnFixture turn = new TurnFixture(Map.of("max-stream-connections", 1));
+             TestTurnClient first = turn.tcpClient();
+             Socket second = new Socket(InetAddress.getLoopbackAddress(), turn.server.tcpPort())) {
+            assertEquals(MessageClass.SUCCESS_RESPONSE, first.allocate().messageClass());
+            second.setSoTimeout(2000);
+            assertEquals(-1, second.getInputStream().read(), "the second connection is closed");
+            assertEquals(1, turn.counter("greenmesh.turn.dropped.packets", "reason", "connection_limit"));
+        }
+    }
+
+    @Test
     void tlsClientsRelayWithACertificateFromPemFiles(@TempDir Path dir) throws Exception {
         Path cert = dir.resolve("cert.pem");
         Path key = dir.resolve("key.pem");

@@ -184,10 +184,9 @@ public final class TurnRequestHandler {
 
     /** An answer to a source that has not proven anything: only within its rate and byte budget. */
     private byte[] unauthenticatedAnswer(FiveTuple tuple, int requestBytes, byte[] response) {
-        if (tuple.transport() != ClientTransport.UDP) {
-            return response; // TCP and TLS sources are not spoofable: the handshake proved the address
-        }
-        if (!budget.allow(tuple.client().getAddress(), requestBytes, response.length)) {
+        // TCP and TLS sources cannot be spoofed (the handshake proved the address): rate only, no byte budget.
+        boolean spoofable = tuple.transport() == ClientTransport.UDP;
+        if (!budget.allow(tuple.client().getAddress(), requestBytes, response.length, spoofable)) {
             metrics.dropped("unauthenticated_budget");
             return null;
         }

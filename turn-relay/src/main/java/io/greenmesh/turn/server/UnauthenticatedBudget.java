@@ -31,13 +31,19 @@ public final class UnauthenticatedBudget {
         this.amplification = amplification;
     }
 
-    /** Records a request of {@code requestBytes}; true when an answer of {@code responseBytes} may be sent. */
-    public boolean allow(InetAddress source, int requestBytes, int responseBytes) {
+    /**
+     * Records a request of {@code requestBytes}; true when an answer of {@code responseBytes} may be sent.
+     * {@code spoofable} sources (UDP) are held to the byte budget; all are held to the rate.
+     */
+    public boolean allow(InetAddress source, int requestBytes, int responseBytes, boolean spoofable) {
         if (sources.size() > MAX_SOURCES) {
             sources.clear(); // a flood of sources: forget them all rather than grow without bound
         }
         Source s = sources.computeIfAbsent(source, a -> new Source());
         synchronized (s) {
+            if (!spoofable) {
+                return s.answers.tryTake(1);
+            }
             s.creditBytes = Math.min(MAX_CREDIT_BYTES, s.creditBytes + requestBytes * amplification);
             if (s.creditBytes < responseBytes || !s.answers.tryTake(1)) {
                 return false;

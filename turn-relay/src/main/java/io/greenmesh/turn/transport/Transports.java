@@ -81,7 +81,7 @@ public final class Transports implements Closeable {
             for (DatagramChannel channel : channels) {
                 workers.add(new UdpWorker(channel, listenAddress, handler, table, dataPath, metrics));
             }
-            int maxConnections = Math.max(16, settings.maxAllocations());
+            int maxConnections = settings.maxStreamConnections();
             if (settings.tcpEnabled()) {
                 ServerSocket server = bindStream(new ServerSocket(), host, port, "TCP");
                 tcp = new StreamListener(server, ClientTransport.TCP, handler, table, dataPath, metrics, maxConnections);
