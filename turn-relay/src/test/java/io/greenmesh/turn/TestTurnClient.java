@@ -58,9 +58,14 @@ public final class TestTurnClient implements AutoCloseable {
     }
 
     public static TestTurnClient udp(int port) throws IOException {
-        DatagramSocket socket = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+        return udp(InetAddress.getLoopbackAddress(), port);
+    }
+
+    /** A UDP client on {@code loopback} (127.0.0.1 or ::1) talking to the relay there. */
+    public static TestTurnClient udp(InetAddress loopback, int port) throws IOException {
+        DatagramSocket socket = new DatagramSocket(new InetSocketAddress(loopback, 0));
         socket.setSoTimeout(RETRANSMIT_MILLIS);
-        return new TestTurnClient(socket, null, new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
+        return new TestTurnClient(socket, null, new InetSocketAddress(loopback, port));
     }
 
     public static TestTurnClient tcp(int port) throws IOException {

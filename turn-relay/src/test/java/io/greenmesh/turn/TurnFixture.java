@@ -38,7 +38,7 @@ final class TurnFixture implements AutoCloseable {
         settings = TurnSettings.fromConfig(ConfigFactory.parseMap(Map.of("greenmesh.turn", base))
                 .withFallback(ConfigFactory.defaultReference()).resolve());
         server = TurnServer.start(settings, registry, clock);
-        peer = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+        peer = new DatagramSocket(new InetSocketAddress(InetAddress.getByName(settings.host()), 0));
         peer.setSoTimeout(2000);
     }
 
@@ -47,7 +47,8 @@ final class TurnFixture implements AutoCloseable {
     }
 
     TestTurnClient udpClient() throws IOException {
-        return TestTurnClient.udp(server.udpPort()).credentials(SECRET, clock.millis() / 1000 + 3600, "alice");
+        return TestTurnClient.udp(InetAddress.getByName(settings.host()), server.udpPort())
+                .credentials(SECRET, clock.millis() / 1000 + 3600, "alice");
     }
 
     TestTurnClient tcpClient() throws IOException {
