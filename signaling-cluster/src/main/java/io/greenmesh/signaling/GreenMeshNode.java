@@ -2,6 +2,7 @@ package io.greenmesh.signaling;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
+import io.greenmesh.signaling.actors.LocalSessions;
 import io.greenmesh.signaling.actors.Room;
 import io.greenmesh.signaling.actors.SessionDependencies;
 import io.greenmesh.signaling.carbon.CarbonAccounting;
@@ -13,6 +14,7 @@ import io.greenmesh.signaling.config.PortInUseException;
 import io.greenmesh.signaling.config.SignalingSettings;
 import io.greenmesh.signaling.ice.IceServerProvider;
 import io.greenmesh.signaling.ice.TurnCredentials;
+import io.greenmesh.signaling.metrics.ClusterMetrics;
 import io.greenmesh.signaling.metrics.Telemetry;
 import io.greenmesh.signaling.peerjs.PeerJs;
 import io.greenmesh.signaling.session.SessionTokens;
@@ -28,7 +30,9 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.apache.pekko.Done;
 import org.apache.pekko.actor.Address;
+import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.AddressFromURIString;
 import org.apache.pekko.actor.ExtendedActorSystem;
 import org.apache.pekko.actor.typed.ActorSystem;
@@ -94,12 +98,21 @@ public final class GreenMeshNode implements AutoCloseable {
       formCluster(system, node);
       SignalingSettings settings = SignalingSettings.from(config);
       Room.initSharding(system, new Room.Settings(settings.maxPeersPerRoom(), settings.resumeGrace()));
+      ClusterMetrics.bind(system, telemetry.registry(), List.of(Room.TYPE_KEY));
 
       relay = EmbeddedRelay.start(config, telemetry.registry());
       IceServerProvider ice = IceServerProvider.from(config, relay.udpPort());
       SessionTokens tokens = new SessionTokens(sessionSecret(config), settings.sessionTokenTtl(), Clock.systemUTC());
+      LocalSessions local = new LocalSessions();
       SessionDependencies deps = new SessionDependencies(settings, tokens, ice, ClusterSharding.get(system),
-          telemetry.signaling());
+          telemetry.signaling(), local);
+      // On SIGTERM, after the HTTP port stops accepting: move every client to another node, then hand off shards.
+      CoordinatedShutdown.get(system).addTask(CoordinatedShutdown.PhaseServiceRequestsDone(), "drain-sessions",
+          () -> {
+            local.drain();
+            return org.apache.pekko.pattern.Patterns.after(Duration.ofMillis(500), system.classicSystem().scheduler(),
+                system.executionContext(), () -> java.util.concurrent.CompletableFuture.completedFuture(Done.done()));
+          });
       CarbonRoutes carbon = new CarbonRoutes(CarbonAccounting.get(system), system.address().toString());
       relay.feedCarbonAccounting(system, CarbonAccounting.get(system));
       // Calls whose end the node missed (a room on a node that died) stop counting as open after a while.

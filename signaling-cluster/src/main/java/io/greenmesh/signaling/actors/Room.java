@@ -48,8 +48,16 @@ public final class Room extends AbstractBehavior<Room.Command> {
   /** A new peer asks to enter. */
   public record Join(Member member, ActorRef<JoinReply> replyTo) implements Command {}
 
-  /** A known peer comes back: a resume (new session ref) or a re-registration after the room restarted. */
-  public record Rejoin(Member member, ActorRef<JoinReply> replyTo) implements Command {}
+  /**
+   * A known peer comes back: a resume (new session ref) or a re-registration after the room restarted. A
+   * re-registering session names the peers it knew, so that a restarted room can announce the departure of those that
+   * never come back (they were on the node that died and did not resume).
+   */
+  public record Rejoin(Member member, List<String> knownPeers, ActorRef<JoinReply> replyTo) implements Command {
+    public Rejoin {
+      knownPeers = List.copyOf(knownPeers);
+    }
+  }
 
   /** A peer leaves; ignored unless {@code session} is the member's current session (stale leaves after a move). */
   public record Leave(String peerId, ActorRef<Session.Command> session) implements Command {}
@@ -61,6 +69,8 @@ public final class Room extends AbstractBehavior<Room.Command> {
   private record SessionTerminated(String peerId, ActorRef<Session.Command> session) implements Command {}
 
   private record AwayExpired(String peerId, ActorRef<Session.Command> session) implements Command {}
+
+  private record ExpectedExpired(String peerId) implements Command {}
 
   /** A peer of the room, with the session that currently speaks for it. */
   public record Member(String peerId, String displayName, ActorRef<Session.Command> session)
@@ -118,6 +128,8 @@ public final class Room extends AbstractBehavior<Room.Command> {
   private final Map<String, Member> members = new LinkedHashMap<>();
   /** Members whose session died (its node crashed): kept for the grace period so that they can resume. */
   private final Map<String, Member> away = new LinkedHashMap<>();
+  /** Peers that re-registering members knew but this incarnation has not seen yet. */
+  private final java.util.Set<String> expected = new java.util.HashSet<>();
   private final CarbonAccountant carbon;
   /** The current call: from the moment two peers are in the room until fewer than two are. */
   private String callId = newCallId();
@@ -143,6 +155,7 @@ public final class Room extends AbstractBehavior<Room.Command> {
         .onMessage(TrafficReport.class, this::onTrafficReport)
         .onMessage(SessionTerminated.class, this::onSessionTerminated)
         .onMessage(AwayExpired.class, this::onAwayExpired)
+        .onMessage(ExpectedExpired.class, this::onExpectedExpired)
         .onSignal(PostStop.class, s -> {
           metrics.rooms().decrementAndGet();
           metrics.roomMembers().addAndGet(-members.size());
@@ -154,7 +167,7 @@ public final class Room extends AbstractBehavior<Room.Command> {
 
   private Behavior<Command> onJoin(Join join) {
     if (members.containsKey(join.member().peerId())) {
-      return onRejoin(new Rejoin(join.member(), join.replyTo()));
+      return onRejoin(new Rejoin(join.member(), List.of(), join.replyTo()));
     }
     if (size() >= settings.maxPeers()) {
       join.replyTo().tell(new JoinRefused(ErrorCode.ROOM_FULL,
@@ -175,6 +188,14 @@ public final class Room extends AbstractBehavior<Room.Command> {
   private Behavior<Command> onRejoin(Rejoin rejoin) {
     Member incoming = rejoin.member();
     String peerId = incoming.peerId();
+    if (expected.remove(peerId)) {
+      timers.cancel("expect-" + peerId);
+    }
+    for (String known : rejoin.knownPeers()) {
+      if (!known.equals(peerId) && !members.containsKey(known) && !away.containsKey(known) && expected.add(known)) {
+        timers.startSingleTimer("expect-" + known, new ExpectedExpired(known), settings.awayGrace());
+      }
+    }
     Member previous = members.get(peerId);
     Member wasAway = away.remove(peerId);
     if (wasAway != null) {
@@ -238,6 +259,13 @@ public final class Room extends AbstractBehavior<Room.Command> {
       away.remove(e.peerId());
       announceLeft(e.peerId());
       endCallIfOver(null);
+    }
+    return passivateIfEmpty();
+  }
+
+  private Behavior<Command> onExpectedExpired(ExpectedExpired e) {
+    if (expected.remove(e.peerId())) {
+      announceLeft(e.peerId());
     }
     return passivateIfEmpty();
   }
@@ -322,7 +350,7 @@ public final class Room extends AbstractBehavior<Room.Command> {
   }
 
   private Behavior<Command> passivateIfEmpty() {
-    if (members.isEmpty() && away.isEmpty()) {
+    if (members.isEmpty() && away.isEmpty() && expected.isEmpty()) {
       shard.tell(new ClusterSharding.Passivate<>(getContext().getSelf()));
     }
     return this;

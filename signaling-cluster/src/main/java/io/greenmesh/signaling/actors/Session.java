@@ -83,6 +83,9 @@ public final class Session {
   /** From the transport: the client's connection closed (or failed). */
   public record ConnectionClosed() implements Command {}
 
+  /** From this node's coordinated shutdown: close the client's connection so that it resumes on another node. */
+  public record Drain() implements Command {}
+
   /** From the transport: the client did not read and its outbound queue overflowed. */
   public record SlowReader() implements Command {}
 
@@ -90,6 +93,10 @@ public final class Session {
       implements Command {}
 
   private record GraceExpired() implements Command {}
+
+  private record UnknownPeerExpired(String peerId) implements Command {}
+
+  private record PeerSessionTerminated(String peerId, ActorRef<Command> session) implements Command {}
 
   private record RoomTerminated() implements Command {}
 
@@ -123,7 +130,30 @@ public final class Session {
   public static Behavior<Command> create(SessionDependencies deps, ActorRef<Outbound> connection) {
     return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> Behaviors.withStash(
         deps.settings().resumeBuffer() + 64,
-        stash -> new Session(ctx, timers, stash, deps, connection).idle())));
+        stash -> {
+          deps.localSessions().add(ctx.getSelf());
+          return Behaviors.intercept(
+              () -> new org.apache.pekko.actor.typed.BehaviorInterceptor<Command, Command>(Command.class) {
+                @Override
+                public Behavior<Command> aroundReceive(org.apache.pekko.actor.typed.TypedActorContext<Command> c,
+                    Command msg, ReceiveTarget<Command> target) {
+                  if (msg instanceof Drain) {
+                    connection.tell(new Close());
+                  }
+                  return target.apply(c, msg);
+                }
+
+                @Override
+                public Behavior<Command> aroundSignal(org.apache.pekko.actor.typed.TypedActorContext<Command> c,
+                    org.apache.pekko.actor.typed.Signal signal, SignalTarget<Command> target) {
+                  if (signal instanceof org.apache.pekko.actor.typed.PostStop) {
+                    deps.localSessions().remove(ctx.getSelf());
+                  }
+                  return target.apply(c, signal);
+                }
+              },
+              new Session(ctx, timers, stash, deps, connection).idle());
+        })));
   }
 
   private static final Duration FORWARDING_PERIOD = Duration.ofSeconds(10);
@@ -149,6 +179,10 @@ public final class Session {
   private String sessionToken;
   private ActorRef<Room.Command> roomRef;
   private final Map<String, Room.Member> peers = new HashMap<>();
+  /** Peers whose session died, with what we sent them since; see {@link #onPeerSessionTerminated}. */
+  private final Map<String, ArrayDeque<Deliver>> inTransit = new HashMap<>();
+  /** Until when (System.nanoTime) the room's view may still be incomplete after a resume or room restart. */
+  private long settlingUntil;
 
   // Numbering of signals and broadcasts sent to the client, and the last ones sent, for replay after a resume.
   private long outSeq;
@@ -244,10 +278,10 @@ public final class Session {
       boolean resumed = answer.purpose() == Purpose.RESUME;
       roomRef = joined.room();
       ctx.watchWith(roomRef, new RoomTerminated());
-      peers.clear();
+      forgetPeers();
       List<PeerInfo> infos = new ArrayList<>(joined.others().size());
       for (Room.Member m : joined.others()) {
-        peers.put(m.peerId(), m);
+        rememberPeer(m);
         infos.add(new PeerInfo(m.peerId(), m.displayName()));
       }
       sessionToken = deps.tokens().issue(room, peerId, displayName);
@@ -255,6 +289,7 @@ public final class Session {
           resumed));
       long elapsed = System.nanoTime() - answer.startedNanos();
       if (resumed) {
+        settlingUntil = System.nanoTime() + settings.resumeGrace().toNanos();
         metrics.resume("resumed");
         metrics.resumeLatency().record(Duration.ofNanos(elapsed));
       } else {
@@ -329,6 +364,8 @@ public final class Session {
         })
         .onMessage(PeerJoined.class, this::onPeerJoined)
         .onMessage(PeerLeft.class, this::onPeerLeft)
+        .onMessage(PeerSessionTerminated.class, this::onPeerSessionTerminated)
+        .onMessage(UnknownPeerExpired.class, this::onUnknownPeerExpired)
         .onMessage(StatsRefused.class, r -> {
           sendError(ErrorCode.BAD_REQUEST, r.reason(), "stats");
           return Behaviors.same();
@@ -347,7 +384,9 @@ public final class Session {
   private Behavior<Command> onJoinedMessage(ClientMessage message) {
     if (message instanceof ClientMessage.Signal signal) {
       Room.Member target = peers.get(signal.to());
-      if (target == null) {
+      if (target == null && System.nanoTime() < settlingUntil) {
+        holdForUnknownPeer(signal.to(), new Deliver(peerId, Kind.SIGNAL, signal.data()));
+      } else if (target == null) {
         sendError(ErrorCode.UNKNOWN_PEER, "no peer '" + signal.to() + "' in room '" + room + "'", "signal");
       } else {
         tellPeer(target, new Deliver(peerId, Kind.SIGNAL, signal.data()));
@@ -384,13 +423,14 @@ public final class Session {
           return Behaviors.same();
         })
         .onMessage(PeerJoined.class, p -> {
-          peers.put(p.member().peerId(), p.member());
+          rememberPeer(p.member());
           return Behaviors.same();
         })
         .onMessage(PeerLeft.class, p -> {
-          peers.remove(p.peerId());
+          forgetPeer(p.peerId());
           return Behaviors.same();
         })
+        .onMessage(PeerSessionTerminated.class, this::onPeerSessionTerminated)
         .onMessage(HandOver.class, h -> {
           h.successor().tell(new HandOverState(new ArrayList<>(recent), new ArrayList<>(held), droppedWhileDetached,
               outSeq));
@@ -544,7 +584,9 @@ public final class Session {
     long started = System.nanoTime();
     EntityRef<Room.Command> entity = deps.sharding().entityRefFor(Room.TYPE_KEY, room);
     ctx.ask(Room.JoinReply.class, entity, settings.joinTimeout(),
-        replyTo -> purpose == Purpose.JOIN ? new Room.Join(me, replyTo) : new Room.Rejoin(me, replyTo),
+        replyTo -> purpose == Purpose.JOIN
+            ? new Room.Join(me, replyTo)
+            : new Room.Rejoin(me, purpose == Purpose.REREGISTER ? List.copyOf(peers.keySet()) : List.of(), replyTo),
         (reply, failure) -> new RoomAnswered(reply, failure, started, purpose));
   }
 
@@ -561,6 +603,7 @@ public final class Session {
     if (answer.reply() instanceof Room.Joined joined) {
       roomRef = joined.room();
       ctx.watchWith(roomRef, new RoomTerminated());
+      settlingUntil = System.nanoTime() + settings.resumeGrace().toNanos();
       for (Room.Member m : joined.others()) {
         onPeerJoined(new PeerJoined(m));
       }
@@ -576,7 +619,7 @@ public final class Session {
     if (m.peerId().equals(peerId)) {
       return Behaviors.same();
     }
-    Room.Member known = peers.put(m.peerId(), m);
+    Room.Member known = rememberPeer(m);
     if (known == null) {
       send(new ServerMessage.PeerJoined(m.peerId(), m.displayName()));
     }
@@ -591,13 +634,90 @@ public final class Session {
   }
 
   private Behavior<Command> onPeerLeft(PeerLeft p) {
-    if (peers.remove(p.peerId()) != null) {
+    if (forgetPeer(p.peerId()) != null) {
       send(new ServerMessage.PeerLeft(p.peerId()));
     }
     return Behaviors.same();
   }
 
+  /** Adds or updates a peer; messages held while it was in transit go to its new session. Returns the old entry. */
+  private Room.Member rememberPeer(Room.Member m) {
+    Room.Member known = peers.put(m.peerId(), m);
+    boolean sameSession = known != null && known.session().equals(m.session());
+    if (!sameSession) {
+      if (known != null) {
+        ctx.unwatch(known.session());
+      }
+      ctx.watchWith(m.session(), new PeerSessionTerminated(m.peerId(), m.session()));
+    }
+    ArrayDeque<Deliver> waiting = inTransit.remove(m.peerId());
+    if (waiting != null) {
+      waiting.forEach(d -> tellPeer(m, d));
+    }
+    return known;
+  }
+
+  private Room.Member forgetPeer(String id) {
+    inTransit.remove(id);
+    Room.Member known = peers.remove(id);
+    if (known != null) {
+      ctx.unwatch(known.session());
+    }
+    return known;
+  }
+
+  private void forgetPeers() {
+    for (Room.Member m : peers.values()) {
+      ctx.unwatch(m.session());
+    }
+    peers.clear();
+    inTransit.clear();
+  }
+
+  /**
+   * A peer's session died with its node. Until the room says where the peer resumed (or that it left), what we send
+   * it is held here rather than lost to a dead reference.
+   */
+  /**
+   * Right after a resume or a room restart, the room may not yet know peers this client knows: they are still
+   * re-registering. A signal to such a peer waits for it until the grace period ends, instead of failing.
+   */
+  private void holdForUnknownPeer(String to, Deliver d) {
+    ArrayDeque<Deliver> waiting = inTransit.computeIfAbsent(to, k -> new ArrayDeque<>());
+    if (waiting.isEmpty()) {
+      timers.startSingleTimer("unknown-" + to, new UnknownPeerExpired(to),
+          Duration.ofNanos(Math.max(0, settlingUntil - System.nanoTime())));
+    }
+    if (waiting.size() >= settings.resumeBuffer()) {
+      waiting.pollFirst();
+    }
+    waiting.addLast(d);
+  }
+
+  private Behavior<Command> onUnknownPeerExpired(UnknownPeerExpired e) {
+    if (!peers.containsKey(e.peerId()) && inTransit.remove(e.peerId()) != null) {
+      sendError(ErrorCode.UNKNOWN_PEER, "no peer '" + e.peerId() + "' in room '" + room + "'", "signal");
+    }
+    return Behaviors.same();
+  }
+
+  private Behavior<Command> onPeerSessionTerminated(PeerSessionTerminated t) {
+    Room.Member m = peers.get(t.peerId());
+    if (m != null && m.session().equals(t.session())) {
+      inTransit.putIfAbsent(t.peerId(), new ArrayDeque<>());
+    }
+    return Behaviors.same();
+  }
+
   private void tellPeer(Room.Member target, Deliver d) {
+    ArrayDeque<Deliver> waiting = inTransit.get(target.peerId());
+    if (waiting != null) {
+      if (waiting.size() >= settings.resumeBuffer()) {
+        waiting.pollFirst();
+      }
+      waiting.addLast(d);
+      return;
+    }
     target.session().tell(d);
     if (!target.session().path().address().hasLocalScope()) {
       metrics.crossNode();
@@ -652,7 +772,7 @@ public final class Session {
     displayName = null;
     sessionToken = null;
     roomRef = null;
-    peers.clear();
+    forgetPeers();
   }
 
   private void send(ServerMessage message) {

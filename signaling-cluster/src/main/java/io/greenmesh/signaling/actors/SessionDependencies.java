@@ -12,4 +12,5 @@ public record SessionDependencies(
     SessionTokens tokens,
     IceServerProvider iceServers,
     ClusterSharding sharding,
-    SignalingMetrics metrics) {}
+    SignalingMetrics metrics,
+    LocalSessions localSessions) {}

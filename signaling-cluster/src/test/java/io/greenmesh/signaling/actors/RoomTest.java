@@ -91,7 +91,7 @@ class RoomTest {
     join(room, b);
     a.session().receiveMessage();
     TestProbe<Session.Command> b2 = KIT.createTestProbe();
-    room.tell(new Room.Rejoin(new Room.Member("b", "B", b2.getRef()), b.replies().getRef()));
+    room.tell(new Room.Rejoin(new Room.Member("b", "B", b2.getRef()), List.of(), b.replies().getRef()));
     assertTrue(assertInstanceOf(Room.Joined.class, b.replies().receiveMessage()).predecessor());
     assertEquals(b2.getRef(), assertInstanceOf(Session.HandOver.class, b.session().receiveMessage()).successor());
     assertEquals(b2.getRef(),
@@ -125,7 +125,7 @@ class RoomTest {
     TestProbe<Session.Command> b2 = KIT.createTestProbe();
     // Let the room notice the death before the resume arrives.
     a.session().expectNoMessage(Duration.ofMillis(100));
-    room.tell(new Room.Rejoin(new Room.Member("b", "B", b2.getRef()), b.replies().getRef()));
+    room.tell(new Room.Rejoin(new Room.Member("b", "B", b2.getRef()), List.of(), b.replies().getRef()));
     Room.Joined joined = assertInstanceOf(Room.Joined.class, b.replies().receiveMessage());
     assertFalse(joined.predecessor());
     assertEquals(List.of(a.member()), joined.others());
@@ -138,10 +138,25 @@ class RoomTest {
     ActorRef<Room.Command> room = room(16, Duration.ofSeconds(30));
     Peer a = peer("a");
     Peer b = peer("b");
-    room.tell(new Room.Rejoin(a.member(), a.replies().getRef()));
+    room.tell(new Room.Rejoin(a.member(), List.of(), a.replies().getRef()));
     assertEquals(List.of(), assertInstanceOf(Room.Joined.class, a.replies().receiveMessage()).others());
-    room.tell(new Room.Rejoin(b.member(), b.replies().getRef()));
+    room.tell(new Room.Rejoin(b.member(), List.of("a", "c"), b.replies().getRef()));
     assertEquals(List.of(a.member()), assertInstanceOf(Room.Joined.class, b.replies().receiveMessage()).others());
     assertEquals(b.member(), assertInstanceOf(Session.PeerJoined.class, a.session().receiveMessage()).member());
+  }
+
+  @Test
+  void aRestartedRoomAnnouncesThatPeersNobodyBroughtBackHaveLeft() {
+    ActorRef<Room.Command> room = room(16, Duration.ofMillis(300));
+    Peer a = peer("a");
+    Peer b = peer("b");
+    room.tell(new Room.Rejoin(a.member(), List.of("b", "c"), a.replies().getRef()));
+    a.replies().receiveMessage();
+    room.tell(new Room.Rejoin(b.member(), List.of("a", "c"), b.replies().getRef()));
+    b.replies().receiveMessage();
+    assertInstanceOf(Session.PeerJoined.class, a.session().receiveMessage());
+    assertEquals("c", assertInstanceOf(Session.PeerLeft.class, a.session().receiveMessage()).peerId());
+    assertEquals("c", assertInstanceOf(Session.PeerLeft.class, b.session().receiveMessage()).peerId());
+    a.session().expectNoMessage(Duration.ofMillis(400));
   }
 }
