@@ -78,8 +78,21 @@ public final class TurnRequestHandler {
                 settings.unauthenticatedAmplification());
     }
 
+    /** What authentication made of a request: go on, or answer now. */
+    private sealed interface AuthOutcome permits Authenticated, Answer {
+    }
+
     /** An authenticated request: its key signs the response. */
-    private record Authenticated(StunMessage request, String username, byte[] key, boolean fingerprint) {
+    private record Authenticated(StunMessage request, String username, byte[] key, boolean fingerprint)
+            implements AuthOutcome {
+    }
+
+    /** Answer with {@code response} (a challenge or an error), or say nothing when it is null. */
+    private record Answer(byte[] response) implements AuthOutcome {
+    }
+
+    /** A peer address the policy accepted (normalised), or the error response refusing it. */
+    private record PeerCheck(InetAddress accepted, byte[] refusal) {
     }
 
     /** Handles one decoded message from {@code tuple}; returns the response bytes or null. */
@@ -105,10 +118,11 @@ public final class TurnRequestHandler {
             return unauthenticatedAnswer(tuple, decoded.raw().length, StunEncoder.encode(
                     message.error(List.of(ErrorCode.of(ErrorCode.BAD_REQUEST)))));
         }
-        Object auth = authenticate(decoded, tuple);
-        if (!(auth instanceof Authenticated request)) {
-            return (byte[]) auth; // a challenge or error, or null when the budget says to stay silent
+        AuthOutcome auth = authenticate(decoded, tuple);
+        if (auth instanceof Answer answer) {
+            return answer.response();
         }
+        Authenticated request = (Authenticated) auth;
         List<Integer> unknown = unknownComprehensionRequired(message);
         if (!unknown.isEmpty()) {
             return error(request, ErrorCode.UNKNOWN_ATTRIBUTE, new UnknownAttributes(unknown));
@@ -122,8 +136,7 @@ public final class TurnRequestHandler {
         };
     }
 
-    /** Either an {@link Authenticated} request or the bytes to answer with (null: answer nothing). */
-    private Object authenticate(DecodeResult.Decoded decoded, FiveTuple tuple) {
+    private AuthOutcome authenticate(DecodeResult.Decoded decoded, FiveTuple tuple) {
         StunMessage message = decoded.message();
         InetAddress source = tuple.client().getAddress();
         var username = message.attribute(Username.class);
@@ -132,21 +145,21 @@ public final class TurnRequestHandler {
         int requestBytes = decoded.raw().length;
         if (!decoded.hasIntegrity() || username.isEmpty()) {
             metrics.authFailure("missing_credentials");
-            return challenge(message, tuple, ErrorCode.UNAUTHENTICATED, requestBytes);
+            return new Answer(challenge(message, tuple, ErrorCode.UNAUTHENTICATED, requestBytes));
         }
         if (realm.isEmpty() || nonce.isEmpty()) {
             metrics.authFailure("bad_request");
-            return unauthenticatedAnswer(tuple, requestBytes,
-                    StunEncoder.encode(message.error(List.of(ErrorCode.of(ErrorCode.BAD_REQUEST)))));
+            return new Answer(unauthenticatedAnswer(tuple, requestBytes,
+                    StunEncoder.encode(message.error(List.of(ErrorCode.of(ErrorCode.BAD_REQUEST))))));
         }
         if (!realm.get().value().equals(credentials.realm())) {
             metrics.authFailure("wrong_realm");
-            return challenge(message, tuple, ErrorCode.UNAUTHENTICATED, requestBytes);
+            return new Answer(challenge(message, tuple, ErrorCode.UNAUTHENTICATED, requestBytes));
         }
         NonceManager.Status nonceStatus = nonces.check(nonce.get().value(), source);
         if (nonceStatus != NonceManager.Status.VALID) {
             metrics.authFailure(nonceStatus == NonceManager.Status.STALE ? "stale_nonce" : "invalid_nonce");
-            return challenge(message, tuple, ErrorCode.STALE_NONCE, requestBytes);
+            return new Answer(challenge(message, tuple, ErrorCode.STALE_NONCE, requestBytes));
         }
         String name = username.get().value();
         Allocation existing = table.get(tuple);
@@ -154,21 +167,21 @@ public final class TurnRequestHandler {
         if (existing != null && !existing.username().equals(name)) {
             // RFC 8656 §7.2/§8: requests on an allocation must use the credentials that created it.
             metrics.authFailure("wrong_credentials");
-            return unauthenticatedAnswer(tuple, requestBytes, StunEncoder.encode(
-                    message.error(List.of(ErrorCode.of(ErrorCode.WRONG_CREDENTIALS)))));
+            return new Answer(unauthenticatedAnswer(tuple, requestBytes, StunEncoder.encode(
+                    message.error(List.of(ErrorCode.of(ErrorCode.WRONG_CREDENTIALS))))));
         }
         if (existing != null && decoded.verifyIntegrity(existing.key())) {
             key = existing.key();
             // Even a running allocation stops when its REST username expires.
             if (credentials.check(name, decoded) instanceof TurnCredentials.Rejected r) {
                 metrics.authFailure(r.reason());
-                return challenge(message, tuple, ErrorCode.UNAUTHENTICATED, requestBytes);
+                return new Answer(challenge(message, tuple, ErrorCode.UNAUTHENTICATED, requestBytes));
             }
         } else {
             TurnCredentials.Check check = credentials.check(name, decoded);
             if (check instanceof TurnCredentials.Rejected r) {
                 metrics.authFailure(r.reason());
-                return challenge(message, tuple, ErrorCode.UNAUTHENTICATED, requestBytes);
+                return new Answer(challenge(message, tuple, ErrorCode.UNAUTHENTICATED, requestBytes));
             }
             key = ((TurnCredentials.Accepted) check).key();
         }
@@ -341,11 +354,11 @@ public final class TurnRequestHandler {
         long now = clock.millis();
         List<InetAddress> normalised = new ArrayList<>();
         for (XorPeerAddress peer : peers) {
-            Object checked = checkPeerAddress(request, allocation, peer.address().getAddress());
-            if (checked instanceof byte[] refusal) {
-                return refusal;
+            PeerCheck checked = checkPeerAddress(request, allocation, peer.address().getAddress());
+            if (checked.refusal() != null) {
+                return checked.refusal();
             }
-            normalised.add((InetAddress) checked);
+            normalised.add(checked.accepted());
         }
         int fresh = (int) normalised.stream().distinct().filter(a -> !allocation.hasPermission(a, now)).count();
         if (allocation.livePermissionCount(now) + fresh > settings.maxPermissionsPerAllocation()) {
@@ -357,19 +370,19 @@ public final class TurnRequestHandler {
         return success(request, List.of());
     }
 
-    /** The normalised peer address, or the error response bytes (403 or 443). */
-    private Object checkPeerAddress(Authenticated request, Allocation allocation, InetAddress peer) {
+    /** The normalised peer address, or the refusal: 403 by policy, 443 for the other address family. */
+    private PeerCheck checkPeerAddress(Authenticated request, Allocation allocation, InetAddress peer) {
         PeerAddressPolicy.Decision decision = policy.checkAddress(peer);
         if (!decision.allowed()) {
             metrics.peerRefused(decision.reason());
-            return error(request, ErrorCode.FORBIDDEN);
+            return new PeerCheck(null, error(request, ErrorCode.FORBIDDEN));
         }
         InetAddress normalised = PeerAddressPolicy.toInet(PeerAddressPolicy.normalise(peer.getAddress()));
         if (normalised.getAddress().length != allocation.relayedAddress().getAddress().getAddress().length) {
             metrics.peerRefused("family_mismatch");
-            return error(request, ErrorCode.PEER_ADDRESS_FAMILY_MISMATCH);
+            return new PeerCheck(null, error(request, ErrorCode.PEER_ADDRESS_FAMILY_MISMATCH));
         }
-        return normalised;
+        return new PeerCheck(normalised, null);
     }
 
     private byte[] channelBind(Authenticated request, FiveTuple tuple) {
@@ -383,11 +396,11 @@ public final class TurnRequestHandler {
                 || number.get().number() > settings.maxChannelNumber() || peer.isEmpty()) {
             return error(request, ErrorCode.BAD_REQUEST);
         }
-        Object checked = checkPeerAddress(request, allocation, peer.get().address().getAddress());
-        if (checked instanceof byte[] refusal) {
-            return refusal;
+        PeerCheck checked = checkPeerAddress(request, allocation, peer.get().address().getAddress());
+        if (checked.refusal() != null) {
+            return checked.refusal();
         }
-        InetSocketAddress peerAddress = new InetSocketAddress((InetAddress) checked, peer.get().address().getPort());
+        InetSocketAddress peerAddress = new InetSocketAddress(checked.accepted(), peer.get().address().getPort());
         PeerAddressPolicy.Decision self = policy.checkPeer(peerAddress);
         if (!self.allowed()) {
             metrics.peerRefused(self.reason());
