@@ -137,14 +137,4 @@ say "done in $((SECONDS - START)) s; logs in $OUT"
 echo
 echo "Machine: $(nproc) cores, $(free -g | awk '/^Mem:/ {print $2}') GiB RAM; $(java -version 2>&1 | head -n 1)"
 echo
-echo "| Scenario | Load | Offered rate | p50 ms | p90 ms | p99 ms | max ms | Achieved | Errors |"
-echo "|---|---|---|---:|---:|---:|---:|---|---|"
-cat "$OUT/latency.md" 2>/dev/null || true
-echo
-echo "| Idle sessions | Live heap, 0 sessions | Live heap, N sessions | Heap per idle session |"
-echo "|---:|---:|---:|---:|"
-cat "$OUT/heap.md" 2>/dev/null || true
-echo
-echo "| Phase | Wall s | Node CPU s | Load generator CPU s | Other processes CPU s | Machine idle | Node GC pauses |"
-echo "|---|---:|---:|---:|---:|---:|---|"
-cat "$OUT/cpu.md" 2>/dev/null || true
+java -cp "$LOADGEN_JAR" io.greenmesh.loadtest.signaling.RunReport "$OUT"

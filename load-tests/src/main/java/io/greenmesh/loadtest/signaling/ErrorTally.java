@@ -43,12 +43,6 @@ final class ErrorTally {
     s.lastNanos = now;
   }
 
-  /** How many of anything were recorded during {@code phase}. */
-  long count(String phaseName) {
-    return seen.entrySet().stream().filter(e -> e.getKey().phase().equals(phaseName))
-        .mapToLong(e -> e.getValue().count.get()).sum();
-  }
-
   /** A compact description of {@code phase}'s errors, e.g. {@code error:internal×3}, or {@code 0}. */
   String brief(String phaseName) {
     List<String> parts = new ArrayList<>();

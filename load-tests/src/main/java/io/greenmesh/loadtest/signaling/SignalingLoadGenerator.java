@@ -38,9 +38,7 @@ public final class SignalingLoadGenerator {
   private final HttpClient http;
   private final Optional<NodeProbe> node;
   private final String runId = Long.toString(System.currentTimeMillis() % 1_000_000_000L, 36);
-  private final List<String> latencyRows = new ArrayList<>();
-  private final List<String> heapRows = new ArrayList<>();
-  private final List<String> cpuRows = new ArrayList<>();
+  private final RunReport report = new RunReport();
   private String currentPhase = "setup";
   private PhaseStart phaseStart;
 
@@ -119,7 +117,7 @@ public final class SignalingLoadGenerator {
       long loaded = node.get().liveHeapAfterGc();
       log("live heap after GC, %d idle sessions: %s → %s per session", joined.size(), ReportRows.mib(loaded),
           ReportRows.grouped(Math.round((double) (loaded - baseline) / joined.size())) + " B");
-      heapRows.add(ReportRows.heap(joined.size(), baseline, loaded));
+      report.heap(ReportRows.heap(joined.size(), baseline, loaded));
     }
 
     List<Pair> pairs = pairs(joined);
@@ -131,7 +129,7 @@ public final class SignalingLoadGenerator {
     phase("leave");
     leaveAll(sessions);
 
-    report(serverErrorsBefore);
+    finish(serverErrorsBefore);
     return 0;
   }
 
@@ -176,7 +174,7 @@ public final class SignalingLoadGenerator {
     log("connected %d/%d at %.0f/s (max lag %s ms): handshake %s", out.size(), n, o.perSecond(),
         LatencySummary.millis(o.maxLagMicros()), s.line());
     if (currentPhase.equals("connect")) {
-      latencyRows.add(ReportRows.latency("WebSocket handshake", load(ReportRows.grouped(n) + " connections"),
+      report.latency(ReportRows.latency("WebSocket handshake", load(ReportRows.grouped(n) + " connections"),
           settings.connectRate() + "/s", s, String.format(Locale.ROOT, "%.0f/s, %d/%d connected",
               o.perSecond(), out.size(), n), errors.brief(currentPhase)));
     }
@@ -206,7 +204,7 @@ public final class SignalingLoadGenerator {
     log("joined %d/%d at %.0f/s (max lag %s ms): join→welcome %s", joined.size(), sessions.size(), o.perSecond(),
         LatencySummary.millis(o.maxLagMicros()), s.line());
     if (prefix.equals("m")) {
-      latencyRows.add(ReportRows.latency("join → welcome",
+      report.latency(ReportRows.latency("join → welcome",
           load(ReportRows.grouped(sessions.size()) + " sessions, rooms of " + settings.roomSize()),
           settings.joinRate() + " joins/s", s,
           String.format(Locale.ROOT, "%.0f joins/s, %d/%d welcomed", o.perSecond(), joined.size(), sessions.size()),
@@ -249,7 +247,7 @@ public final class SignalingLoadGenerator {
     log("relay %d/s: sent %d at %.0f/s (max lag %s ms), delivered %d: one-way %s", rate, o.issued(),
         o.perSecond(), LatencySummary.millis(o.maxLagMicros()), delivered, s.line());
     if (!currentPhase.equals("warmup")) {
-      latencyRows.add(ReportRows.latency("signal relay (one-way)",
+      report.latency(ReportRows.latency("signal relay (one-way)",
           load(ReportRows.grouped(pairs.size()) + " sessions, rooms of " + settings.roomSize()),
           ReportRows.grouped(rate) + " msg/s for " + duration.toSeconds() + " s", s,
           String.format(Locale.ROOT, "%s msg/s sent, %s/%s delivered", ReportRows.grouped(Math.round(o.perSecond())),
@@ -313,7 +311,7 @@ public final class SignalingLoadGenerator {
     log("cost %s", row);
     String n = phaseStart.name();
     if (n.equals("connect") || n.equals("join") || n.startsWith("relay")) {
-      cpuRows.add(row);
+      report.cpu(row);
     }
     phaseStart = null;
   }
@@ -357,7 +355,7 @@ public final class SignalingLoadGenerator {
     }
   }
 
-  private void report(Map<String, Double> serverErrorsBefore) throws IOException {
+  private void finish(Map<String, Double> serverErrorsBefore) throws IOException {
     endPhase();
     log("== results");
     Map<String, Double> after = serverErrors();
@@ -370,26 +368,9 @@ public final class SignalingLoadGenerator {
     List<String> lines = errors.lines();
     log(lines.isEmpty() ? "client saw no errors" : "client saw:");
     lines.forEach(l -> System.out.println("  " + l));
-    System.out.println(ReportRows.LATENCY_HEADER);
-    latencyRows.forEach(System.out::println);
-    if (!heapRows.isEmpty()) {
-      System.out.println();
-      System.out.println(ReportRows.HEAP_HEADER);
-      heapRows.forEach(System.out::println);
-    }
-    System.out.println();
-    System.out.println(ReportRows.CPU_HEADER);
-    cpuRows.forEach(System.out::println);
+    report.print(System.out);
     if (settings.reportDir().isPresent()) {
-      for (String row : latencyRows) {
-        ReportRows.append(settings.reportDir().get().resolve("latency.md"), row);
-      }
-      for (String row : heapRows) {
-        ReportRows.append(settings.reportDir().get().resolve("heap.md"), row);
-      }
-      for (String row : cpuRows) {
-        ReportRows.append(settings.reportDir().get().resolve("cpu.md"), row);
-      }
+      report.appendTo(settings.reportDir().get());
     }
   }
 
