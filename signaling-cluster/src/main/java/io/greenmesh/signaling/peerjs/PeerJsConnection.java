@@ -105,6 +105,8 @@ public final class PeerJsConnection {
   private int oversizedFrames;
   /** True while the entity counts this connection as the id's current one. */
   private boolean registered;
+  /** The id's entity as it answered last; watched while registered. */
+  private ActorRef<PeerJsPeer.Command> peer;
 
   private PeerJsConnection(ActorContext<Command> ctx, TimerScheduler<Command> timers, StashBuffer<Command> stash,
       PeerJsNode node, String id, String token, ActorRef<Outbound> socket) {
@@ -147,7 +149,8 @@ public final class PeerJsConnection {
     timers.cancel(new EntityTimeout());
     registered = true;
     node.directory().register(ctx.getSelf(), id);
-    ctx.watchWith(r.peer(), new PeerTerminated());
+    peer = r.peer();
+    ctx.watchWith(peer, new PeerTerminated());
     if (r.open()) {
       sendRaw(PeerJsMessage.OPEN, PeerJsCodec.open());
     }
@@ -292,8 +295,10 @@ public final class PeerJsConnection {
       }
       peer(t.dst()).tell(new PeerJsPeer.Transmit(new PeerJsMessage(t.type(), id, t.dst(), t.payload())));
     } else if (t.type().equals(PeerJsMessage.LEAVE)) {
-      // PeerJS: a LEAVE without dst removes the sender's client; its socket stays open.
+      // PeerJS: a LEAVE without dst removes the sender's client; its socket stays open. The entity may stop once
+      // the id is free: that is no reason to register again.
       ownEntity().tell(new PeerJsPeer.Remove());
+      unregister();
     }
     return Behaviors.same();
   }
@@ -348,6 +353,10 @@ public final class PeerJsConnection {
   private void unregister() {
     registered = false;
     node.directory().unregister(ctx.getSelf());
+    if (peer != null) {
+      ctx.unwatch(peer);
+      peer = null;
+    }
   }
 
   private void deliver(PeerJsMessage m) {
