@@ -104,14 +104,18 @@ class PeerJsClusterTest {
     // Clients on the first node whose ids live on the second: their entities restart on the first node.
     List<String> hostedElsewhere = new ArrayList<>();
     List<WsClient> staying = new ArrayList<>();
-    for (int i = 0; i < 40 && hostedElsewhere.isEmpty(); i++) {
+    // Until the second node's shard region has registered with the coordinator, every shard goes to the first.
+    Instant deadline = Instant.now().plusSeconds(20);
+    while (hostedElsewhere.isEmpty() && Instant.now().isBefore(deadline) && staying.size() < 200) {
       String p = newId("p");
       staying.add(clients.open(cluster.first, p, "tp"));
       if (TwoNodeCluster.hostedPeerEntities(cluster.second).contains(PeerJsPeer.entityId("peerjs", p))) {
         hostedElsewhere.add(p);
+      } else {
+        TwoNodeCluster.sleep(50);
       }
     }
-    assertTrue(!hostedElsewhere.isEmpty(), "no id of 40 was hosted on the second node");
+    assertTrue(!hostedElsewhere.isEmpty(), () -> "none of " + staying.size() + " ids was hosted on the second node");
     String p = hostedElsewhere.get(0);
     WsClient pat = staying.get(staying.size() - 1);
 

@@ -89,7 +89,8 @@ final class TwoNodeCluster implements AutoCloseable {
     return up;
   }
 
-  private static int freeLoopbackPort() {
+  /** A loopback TCP port nobody listens on right now. */
+  static int freeLoopbackPort() {
     try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       return s.getLocalPort();
     } catch (IOException e) {
