@@ -255,7 +255,13 @@ async function startCall() {
     setStatus(`Signaling connection lost — reconnecting (attempt ${e.detail.attempt})… media keeps flowing.`, 'warn');
   });
   client.addEventListener('resumed', () => setStatus(`Reconnected to “${room}”.`, 'ok'));
-  client.addEventListener('closed', (e) => setStatus(`Disconnected: ${e.detail.reason}`, 'error'));
+  client.addEventListener('closed', (e) => {
+    if (e.detail.reason === 'client closed') return; // the page is going away
+    for (const id of [...tiles.keys()]) if (id !== 'local') removeTile(id);
+    renderPeerList(client);
+    setLeaveButton(false);
+    setStatus(`Disconnected: ${e.detail.reason}`, 'error');
+  });
   client.addEventListener('error', (e) => {
     const { code, message } = e.detail;
     if (code === 'negotiation' || code === 'media') console.warn('greenmesh', code, message);
