@@ -17,7 +17,8 @@ import java.util.function.Supplier;
 
 /** Loopback ports and bounded polling. Everything here talks to 127.0.0.1 only. */
 final class Net {
-  static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+  static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+      .connectTimeout(Duration.ofSeconds(2)).build();
   private static final Set<Integer> HANDED_OUT = new HashSet<>();
 
   private Net() {}
