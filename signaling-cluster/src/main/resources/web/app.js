@@ -270,7 +270,11 @@ async function startCall() {
 
   wireControls(client, localStream, media, announceMedia);
   addEventListener('pagehide', () => client.close());
-  addEventListener('online', () => client.reconnect()); // a new network: do not wait for the keep-alive to notice
+  addEventListener('online', () => {
+    // A new network: do not wait for the keep-alive to notice, and gather candidates on it.
+    client.reconnect();
+    client.restartIce();
+  });
 
   setStatus(`Joining “${room}”…`);
   try {

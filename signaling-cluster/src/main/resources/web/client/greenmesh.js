@@ -127,6 +127,14 @@ export class GreenMeshClient extends EventTarget {
   }
 
   /**
+   * Restarts ICE with every peer (fresh candidates, e.g. after the network changed): each connection renegotiates
+   * through perfect negotiation, so both sides may call it at once.
+   */
+  restartIce() {
+    for (const peer of this._peers.values()) peer.pc?.restartIce();
+  }
+
+  /**
    * Leaves at once and closes the connection for good. Synchronous, so that a page can call it on `pagehide`
    * (the others see the peer leave instead of waiting out the resume grace period); unlike leave(), it sends no
    * last traffic report, since gathering one takes a promise the page may not live to see.
@@ -480,7 +488,7 @@ export class GreenMeshClient extends EventTarget {
       }
     } else if (msg.code === 'internal' && msg.ref === 'resume') {
       // Resumed, but signals held for us overflowed and some were lost: renegotiate every connection.
-      for (const peer of this._peers.values()) peer.pc?.restartIce();
+      this.restartIce();
     }
     this._emit('error', detail);
   }

@@ -17,6 +17,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -97,6 +98,33 @@ class BrowserCallE2ETest {
       assertEquals("connected", link.get("connectionState"), () -> "peer connection: " + link);
       assertEquals(List.of(), page.events("error"), "errors reported to the page");
     }
+  }
+
+  @Test
+  void bothSidesRestartingIceAtOnceRenegotiateThroughPerfectNegotiation() {
+    Call call = startCall();
+    Object adaWas = call.adaSeesBob().get("localAddress");
+    Object bobWas = call.bobSeesAda().get("localAddress");
+
+    // Both offer at the same moment: the polite peer (the greater id) rolls its offer back, the other ignores.
+    CompletableFuture.allOf(
+        CompletableFuture.runAsync(() -> call.ada().script("window.greenmeshDemo.client.restartIce();")),
+        CompletableFuture.runAsync(() -> call.bob().script("window.greenmeshDemo.client.restartIce();")))
+        .join();
+
+    eventually("both sides connected again on fresh candidates", Duration.ofSeconds(20), () -> {
+      Map<String, Object> ada = call.ada().onlyPeer();
+      Map<String, Object> bob = call.bob().onlyPeer();
+      return ada != null && bob != null
+          && "connected".equals(ada.get("connectionState")) && "connected".equals(bob.get("connectionState"))
+          && ada.get("localAddress") != null && !ada.get("localAddress").equals(adaWas)
+          && bob.get("localAddress") != null && !bob.get("localAddress").equals(bobWas);
+    });
+    long framesNow = number(call.ada().onlyPeer(), "framesDecoded");
+    eventually("A keeps decoding B's video", Duration.ofSeconds(10),
+        () -> number(call.ada().onlyPeer(), "framesDecoded") > framesNow + 20);
+    assertEquals(List.of(), call.ada().events("error"), "errors reported to A");
+    assertEquals(List.of(), call.bob().events("error"), "errors reported to B");
   }
 
   @Test
