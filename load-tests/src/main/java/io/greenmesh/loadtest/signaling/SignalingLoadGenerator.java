@@ -30,6 +30,7 @@ public final class SignalingLoadGenerator {
   private static final long PROGRESS_EVERY_NANOS = TimeUnit.SECONDS.toNanos(2);
   private static final int MAX_HANDSHAKES_IN_FLIGHT = 256;
   private static final Duration DRAIN = Duration.ofSeconds(5);
+  private static final String WARMUP = "warmup";
 
   private final LoadSettings settings;
   private final long startNanos = System.nanoTime();
@@ -88,9 +89,9 @@ public final class SignalingLoadGenerator {
     Map<String, Double> serverErrorsBefore = serverErrors();
 
     if (settings.warmupSessions() > 0) {
-      phase("warmup");
+      phase(WARMUP);
       List<LoadSession> warm = connect(settings.warmupSessions());
-      join(warm, "w");
+      join(warm);
       relay(pairs(warm), 500, Duration.ofSeconds(3));
       leaveAll(warm);
     }
@@ -107,7 +108,7 @@ public final class SignalingLoadGenerator {
     phase("connect");
     List<LoadSession> sessions = connect(settings.sessions());
     phase("join");
-    List<LoadSession> joined = join(sessions, "m");
+    List<LoadSession> joined = join(sessions);
 
     if (heap) {
       phase("heap, idle sessions");
@@ -173,7 +174,7 @@ public final class SignalingLoadGenerator {
     LatencySummary s = LatencySummary.of(handshakes.getIntervalHistogram());
     log("connected %d/%d at %.0f/s (max lag %s ms): handshake %s", out.size(), n, o.perSecond(),
         LatencySummary.millis(o.maxLagMicros()), s.line());
-    if (currentPhase.equals("connect")) {
+    if (measuring()) {
       report.latency(ReportRows.latency("WebSocket handshake", load(ReportRows.grouped(n) + " connections"),
           settings.connectRate() + "/s", s, String.format(Locale.ROOT, "%.0f/s, %d/%d connected",
               o.perSecond(), out.size(), n), errors.brief(currentPhase)));
@@ -182,14 +183,15 @@ public final class SignalingLoadGenerator {
   }
 
   /** Joins each session to room {@code index / roomSize}, paced; the sessions that got a {@code welcome}. */
-  private List<LoadSession> join(List<LoadSession> sessions, String prefix) throws InterruptedException {
+  private List<LoadSession> join(List<LoadSession> sessions) throws InterruptedException {
+    String prefix = (measuring() ? "m-" : "w-") + runId + "-";
     measurements.joinInterval();
     Histogram total = LatencySummary.newHistogram();
     Pacer.Outcome o = Pacer.run(sessions.size(), settings.joinRate(),
         deadline(sessions.size(), settings.joinRate()),
         i -> {
           LoadSession s = sessions.get((int) i);
-          s.join(prefix + "-" + runId + "-" + s.index / settings.roomSize());
+          s.join(prefix + s.index / settings.roomSize());
         },
         PROGRESS_EVERY_NANOS, (issued, elapsed) -> {
           Histogram interval = measurements.joinInterval();
@@ -203,7 +205,7 @@ public final class SignalingLoadGenerator {
     LatencySummary s = LatencySummary.of(total);
     log("joined %d/%d at %.0f/s (max lag %s ms): join→welcome %s", joined.size(), sessions.size(), o.perSecond(),
         LatencySummary.millis(o.maxLagMicros()), s.line());
-    if (prefix.equals("m")) {
+    if (measuring()) {
       report.latency(ReportRows.latency("join → welcome",
           load(ReportRows.grouped(sessions.size()) + " sessions, rooms of " + settings.roomSize()),
           settings.joinRate() + " joins/s", s,
@@ -246,7 +248,7 @@ public final class SignalingLoadGenerator {
     LatencySummary s = LatencySummary.of(total);
     log("relay %d/s: sent %d at %.0f/s (max lag %s ms), delivered %d: one-way %s", rate, o.issued(),
         o.perSecond(), LatencySummary.millis(o.maxLagMicros()), delivered, s.line());
-    if (!currentPhase.equals("warmup")) {
+    if (measuring()) {
       report.latency(ReportRows.latency("signal relay (one-way)",
           load(ReportRows.grouped(pairs.size()) + " sessions, rooms of " + settings.roomSize()),
           ReportRows.grouped(rate) + " msg/s for " + duration.toSeconds() + " s", s,
@@ -287,6 +289,11 @@ public final class SignalingLoadGenerator {
     return out;
   }
 
+
+  /** Whether the current phase's figures go into the report (the warm-up's do not). */
+  private boolean measuring() {
+    return !currentPhase.equals(WARMUP);
+  }
 
   private void phase(String name) {
     endPhase();
