@@ -4,6 +4,7 @@ import static io.greenmesh.signaling.e2e.Call.eventually;
 import static io.greenmesh.signaling.e2e.DemoPage.number;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigValueFactory;
@@ -19,8 +20,8 @@ import org.junit.jupiter.api.Timeout;
 
 /**
  * The demo's {@code ?relay=1}: both browsers may only use relay candidates, from the TURN server the node lists in
- * {@code welcome.iceServers} with TURN REST credentials it signed. coturn on 127.0.0.1 plays that server, so the
- * test also checks that the node's credentials work with a reference implementation.
+ * {@code welcome.iceServers} with TURN REST credentials it signed. That server is coturn on 127.0.0.1 (so the node's
+ * credentials are checked against a reference implementation), or the node's own embedded relay.
  */
 @Timeout(120)
 class RelayedCallE2ETest {
@@ -30,14 +31,8 @@ class RelayedCallE2ETest {
   private final Browsers browsers = new Browsers();
 
   @BeforeEach
-  void start() throws Exception {
+  void requireBrowser() {
     HeadlessChromium.requireInstalled();
-    Coturn.requireInstalled();
-    String secret = UUID.randomUUID().toString();
-    coturn = Coturn.start(secret);
-    node = LoopbackNode.start(ConfigFactory.empty()
-        .withValue("greenmesh.turn.secret", ConfigValueFactory.fromAnyRef(secret))
-        .withValue("greenmesh.ice.turn-urls", ConfigValueFactory.fromIterable(List.of(coturn.udpUrl()))));
   }
 
   @AfterEach
@@ -58,7 +53,34 @@ class RelayedCallE2ETest {
   }
 
   @Test
-  void withRelayOnlyTheCallGoesThroughTurnAndIsAccountedAsRelayed() {
+  void throughCoturnWithTheNodesCredentials() throws Exception {
+    Coturn.requireInstalled();
+    String secret = UUID.randomUUID().toString();
+    coturn = Coturn.start(secret);
+    node = LoopbackNode.start(ConfigFactory.empty()
+        .withValue("greenmesh.turn.secret", ConfigValueFactory.fromAnyRef(secret))
+        .withValue("greenmesh.ice.turn-urls", ConfigValueFactory.fromIterable(List.of(coturn.udpUrl()))));
+    relayOnlyCallGoesThroughTurnAndIsAccountedAsRelayed();
+  }
+
+  @Test
+  void throughTheNodesEmbeddedRelay() {
+    node = LoopbackNode.start(ConfigFactory.parseString("""
+        greenmesh.turn {
+          enabled = true
+          host = "127.0.0.1"
+          port = 0
+          relay-address = "127.0.0.1"
+          allow-loopback-peers = true
+          metrics-port = 0
+        }
+        """).withValue("greenmesh.turn.secret", ConfigValueFactory.fromAnyRef(UUID.randomUUID().toString())));
+    assumeTrue(node.turnPort() > 0, "the node does not run its embedded TURN relay yet (EmbeddedRelay)");
+    relayOnlyCallGoesThroughTurnAndIsAccountedAsRelayed();
+  }
+
+  /** Two pages with {@code ?relay=1} in one room of {@link #node}. */
+  private void relayOnlyCallGoesThroughTurnAndIsAccountedAsRelayed() {
     String base = LoopbackNode.roomUrl(node, "e2e-relay-" + UUID.randomUUID().toString().substring(0, 8));
     DemoPage ada = browsers.open(base + "?name=A&relay=1");
     DemoPage bob = browsers.open(base + "?name=B&relay=1");
@@ -66,7 +88,7 @@ class RelayedCallE2ETest {
 
     for (Map<String, Object> link : List.of(call.adaSeesBob(), call.bobSeesAda())) {
       assertEquals("relay", link.get("localCandidateType"), () -> "selected pair, local side: " + link
-          + "\ncoturn: " + coturn.log());
+          + (coturn == null ? "" : "\ncoturn: " + coturn.log()));
       assertEquals("relayed", link.get("path"), () -> "path: " + link);
       assertTrue(number(link, "framesDecoded") > 0, () -> "video decoded: " + link);
     }
