@@ -173,6 +173,27 @@ class DashboardAgainstPrometheusTest {
         "the relay filter has values");
     assertEquals(3, api("/api/v1/label/instance/values?match[]=greenmesh_signaling_sessions_connected")
         .at("/data").size(), "the node filter lists the three nodes");
+    // The traffic shows where it should, not just somewhere.
+    Map<String, String> facts = Map.of(
+        "members up (each node)", "min(greenmesh_cluster_members{status=\"up\"})",
+        "cross-node messages", "sum(greenmesh_signaling_cross_node_messages_total)",
+        "resumed", "sum(greenmesh_signaling_resumes_total{outcome=\"resumed\"})",
+        "closed too-large", "sum(greenmesh_signaling_connections_closed_total{reason=\"too-large\"})",
+        "relayed bytes client_to_peer", "sum(greenmesh_turn_relayed_bytes_total{direction=\"client_to_peer\"})",
+        "relayed bytes peer_to_client", "sum(greenmesh_turn_relayed_bytes_total{direction=\"peer_to_client\"})",
+        "plaintext dropped", "sum(greenmesh_turn_dropped_packets_total{reason=\"plaintext\"})",
+        "direct media bytes", "sum(greenmesh_media_bytes_total{path=\"direct\"})",
+        "relayed media bytes", "sum(greenmesh_media_bytes_total{path=\"relayed\"})",
+        "CO2e avoided g (max preset)", "max(sum by (preset) (greenmesh_avoided_co2e_grams_total))");
+    report.append("\nTotals after the traffic:\n");
+    for (Map.Entry<String, String> f : new java.util.TreeMap<>(facts).entrySet()) {
+      JsonNode r = query(f.getValue());
+      double value = r == null || r.isEmpty() ? 0 : r.get(0).at("/value/1").asDouble();
+      report.append(String.format("  %-32s %s%n", f.getKey(), value));
+      if (value <= 0) {
+        failures.add(f.getKey() + " is " + value + ": " + f.getValue());
+      }
+    }
     Files.writeString(work.resolve("queries.txt"), report.toString());
     assertTrue(failures.isEmpty(), () -> failures.size() + " of " + queries.size()
         + " panel queries returned nothing:\n" + String.join("\n", failures) + "\n\nall:\n" + report);

@@ -33,7 +33,7 @@ final class Net {
           continue;
         }
         try (DatagramSocket udp = new DatagramSocket(new InetSocketAddress(loopback, port))) {
-          HANDED_OUT.add(port);
+          HANDED_OUT.add(udp.getLocalPort());
           return port;
         } catch (IOException taken) {
           // UDP side busy: try another
