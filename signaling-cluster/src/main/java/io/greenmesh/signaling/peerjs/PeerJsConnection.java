@@ -61,7 +61,7 @@ public final class PeerJsConnection {
 
   private record AliveTimeout() implements Command {}
 
-  private record EntityTimeout() implements Command {}
+  private record EntityTimeout(int attempt) implements Command {}
 
   private record LingerDone() implements Command {}
 
@@ -84,6 +84,8 @@ public final class PeerJsConnection {
   public record Close() implements Outbound {}
 
   private static final Duration LINGER = Duration.ofSeconds(10);
+  private static final int CONNECT_ATTEMPTS = 6;
+  private static final Object ENTITY_TIMEOUT = "entity-timeout";
   private static final int STASH = 64;
 
   static Behavior<Command> create(PeerJsNode node, String id, String token, ActorRef<Outbound> socket) {
@@ -125,17 +127,23 @@ public final class PeerJsConnection {
 
   // ---------------------------------------------------------------- phases
 
-  /** Waiting for the entity. Frames wait too, unacknowledged, so the client is backpressured. */
+  /**
+   * Waiting for the entity. Frames wait too, unacknowledged, so the client is backpressured. While a dead node's
+   * shards are re-homed (seconds to tens of seconds) the entity cannot answer: the request is repeated every
+   * join timeout, and only after {@link #CONNECT_ATTEMPTS} the socket is closed with an ERROR.
+   */
   private Behavior<Command> connecting(boolean again) {
-    boolean atLimit = node.directory().size() >= node.settings().concurrentLimit();
-    ownEntity().tell(new PeerJsPeer.Connect(token, ctx.getSelf(), atLimit, again));
-    timers.startSingleTimer(new EntityTimeout(), limits.joinTimeout());
+    askEntity(again);
     return Behaviors.receive(Command.class)
         .onMessage(StreamStarted.class, this::ackStart)
         .onMessage(Registered.class, this::onRegistered)
         .onMessage(Refused.class, this::onRefused)
         .onMessage(EntityTimeout.class, t -> {
-          ctx.getLog().warn("PeerJS id {}: its entity did not answer within {}", id, limits.joinTimeout());
+          if (t.attempt() < CONNECT_ATTEMPTS) {
+            askEntity(again, t.attempt() + 1);
+            return Behaviors.same();
+          }
+          ctx.getLog().warn("PeerJS id {}: its entity did not answer {} requests", id, CONNECT_ATTEMPTS);
           metrics.refused("unavailable");
           return closeWithError("Server is not ready; try again");
         })
@@ -145,8 +153,19 @@ public final class PeerJsConnection {
         .build();
   }
 
+  private void askEntity(boolean again) {
+    askEntity(again, 1);
+  }
+
+  /** A repeated request is harmless: the entity answers a registered connection's Connect with Registered again. */
+  private void askEntity(boolean again, int attempt) {
+    boolean atLimit = node.directory().size() >= node.settings().concurrentLimit();
+    ownEntity().tell(new PeerJsPeer.Connect(token, ctx.getSelf(), atLimit, again));
+    timers.startSingleTimer(ENTITY_TIMEOUT, new EntityTimeout(attempt), limits.joinTimeout());
+  }
+
   private Behavior<Command> onRegistered(Registered r) {
-    timers.cancel(new EntityTimeout());
+    timers.cancel(ENTITY_TIMEOUT);
     registered = true;
     node.directory().register(ctx.getSelf(), id);
     peer = r.peer();
@@ -161,7 +180,7 @@ public final class PeerJsConnection {
   }
 
   private Behavior<Command> onRefused(Refused r) {
-    timers.cancel(new EntityTimeout());
+    timers.cancel(ENTITY_TIMEOUT);
     if (r.refusal() == Refusal.ID_TAKEN) {
       metrics.refused("id-taken");
       sendRaw(PeerJsMessage.ID_TAKEN, PeerJsCodec.idTaken());
@@ -217,7 +236,7 @@ public final class PeerJsConnection {
     }
     metrics.connections().decrementAndGet();
     timers.cancel(new AliveTimeout());
-    timers.cancel(new EntityTimeout());
+    timers.cancel(ENTITY_TIMEOUT);
     timers.startSingleTimer(new LingerDone(), LINGER);
     stash.forEach(m -> {
       if (m instanceof Inbound in) {

@@ -21,6 +21,7 @@ import org.apache.pekko.cluster.sharding.typed.ClusterShardingQuery;
 import org.apache.pekko.cluster.sharding.typed.GetShardRegionState;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.typed.Cluster;
+import org.apache.pekko.cluster.typed.Down;
 
 /**
  * Two GreenMesh nodes in this JVM forming one Pekko Cluster over loopback: Artery on ports picked free up front, so
@@ -105,6 +106,15 @@ final class TwoNodeCluster implements AutoCloseable {
       Thread.currentThread().interrupt();
       throw new IllegalStateException(e);
     }
+  }
+
+  /**
+   * The second node dies as the first sees it: the first downs it (as the split-brain resolver would once it is
+   * unreachable) and it stops without handing anything over.
+   */
+  void crashSecond() {
+    Cluster.get(first.system()).manager().tell(new Down(Cluster.get(second.system()).selfMember().address()));
+    second.close();
   }
 
   /** Stops the second node (a graceful leave: its shards move to the first). */
