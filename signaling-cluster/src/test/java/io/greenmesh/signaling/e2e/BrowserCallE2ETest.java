@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
-import com.typesafe.config.ConfigFactory;
 import io.greenmesh.signaling.GreenMeshNode;
+import io.greenmesh.signaling.support.TestNodes;
 import java.net.InetAddress;
 import java.net.NetworkInterface;
 import java.net.SocketException;
@@ -41,8 +41,8 @@ class BrowserCallE2ETest {
   @BeforeEach
   void startNode() {
     HeadlessChromium.requireInstalled();
-    // No STUN or TURN servers: ICE can only use host candidates.
-    node = LoopbackNode.start(ConfigFactory.empty());
+    // Loopback, ports the system picks, no STUN or TURN servers: ICE can only use host candidates.
+    node = TestNodes.start(Map.of());
   }
 
   @AfterEach
@@ -159,7 +159,7 @@ class BrowserCallE2ETest {
 
   private Call startCall() {
     String room = "e2e-room-" + UUID.randomUUID().toString().substring(0, 8);
-    String base = LoopbackNode.roomUrl(node, room);
+    String base = DemoPage.url(node, room);
     DemoPage ada = browsers.open(base + "?name=A");
     DemoPage bob = browsers.open(base + "?name=B");
     return Call.await(ada, bob, CALL_DEADLINE);

@@ -1,5 +1,6 @@
 package io.greenmesh.signaling.e2e;
 
+import io.greenmesh.signaling.GreenMeshNode;
 import java.util.List;
 import java.util.Map;
 import org.openqa.selenium.By;
@@ -58,6 +59,11 @@ final class DemoPage {
 
   WebElement element(String id) {
     return driver.findElement(By.id(id));
+  }
+
+  /** The demo page of {@code room} on {@code node}, as a browser must open it (localhost is a secure context). */
+  static String url(GreenMeshNode node, String room) {
+    return "http://localhost:" + node.httpPort() + "/" + room;
   }
 
   static long number(Map<String, Object> values, String key) {

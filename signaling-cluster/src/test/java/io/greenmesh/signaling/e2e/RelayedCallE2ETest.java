@@ -6,9 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import com.typesafe.config.ConfigFactory;
-import com.typesafe.config.ConfigValueFactory;
 import io.greenmesh.signaling.GreenMeshNode;
+import io.greenmesh.signaling.support.TestNodes;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -57,31 +56,26 @@ class RelayedCallE2ETest {
     Coturn.requireInstalled();
     String secret = UUID.randomUUID().toString();
     coturn = Coturn.start(secret);
-    node = LoopbackNode.start(ConfigFactory.empty()
-        .withValue("greenmesh.turn.secret", ConfigValueFactory.fromAnyRef(secret))
-        .withValue("greenmesh.ice.turn-urls", ConfigValueFactory.fromIterable(List.of(coturn.udpUrl()))));
+    node = TestNodes.start(Map.of("greenmesh.turn.secret", secret, "greenmesh.ice.turn-urls", List.of(coturn.udpUrl())));
     relayOnlyCallGoesThroughTurnAndIsAccountedAsRelayed();
   }
 
   @Test
   void throughTheNodesEmbeddedRelay() {
-    node = LoopbackNode.start(ConfigFactory.parseString("""
-        greenmesh.turn {
-          enabled = true
-          host = "127.0.0.1"
-          port = 0
-          relay-address = "127.0.0.1"
-          allow-loopback-peers = true
-          metrics-port = 0
-        }
-        """).withValue("greenmesh.turn.secret", ConfigValueFactory.fromAnyRef(UUID.randomUUID().toString())));
+    node = TestNodes.start(Map.of(
+        "greenmesh.turn.enabled", true,
+        "greenmesh.turn.host", "127.0.0.1",
+        "greenmesh.turn.port", 0,
+        "greenmesh.turn.relay-address", "127.0.0.1",
+        "greenmesh.turn.allow-loopback-peers", true,
+        "greenmesh.turn.metrics-port", 0));
     assumeTrue(node.turnPort() > 0, "the node does not run its embedded TURN relay yet (EmbeddedRelay)");
     relayOnlyCallGoesThroughTurnAndIsAccountedAsRelayed();
   }
 
   /** Two pages with {@code ?relay=1} in one room of {@link #node}. */
   private void relayOnlyCallGoesThroughTurnAndIsAccountedAsRelayed() {
-    String base = LoopbackNode.roomUrl(node, "e2e-relay-" + UUID.randomUUID().toString().substring(0, 8));
+    String base = DemoPage.url(node, "e2e-relay-" + UUID.randomUUID().toString().substring(0, 8));
     DemoPage ada = browsers.open(base + "?name=A&relay=1");
     DemoPage bob = browsers.open(base + "?name=B&relay=1");
     Call call = Call.await(ada, bob, BrowserCallE2ETest.CALL_DEADLINE);
