@@ -418,7 +418,8 @@ class PeerJsProtocolTest {
     expectRelayed(bob, "OFFER", a, b);
     String metrics = get(node, "/metrics", Map.of()).body();
     for (String name : List.of("greenmesh_peerjs_messages_received_total{type=\"OFFER\"}",
-        "greenmesh_peerjs_offers_total{connection_type=\"data\"}", "greenmesh_peerjs_messages_sent_total{type=\"OPEN\"}",
+        "greenmesh_peerjs_offers_total{connection_type=\"data\"}",
+        "greenmesh_peerjs_messages_sent_total{type=\"OPEN\"}",
         "greenmesh_peerjs_connections ", "greenmesh_peerjs_peers_registered ")) {
       assertTrue(metrics.contains(name), () -> "metric " + name + " in\n" + grep(metrics, "greenmesh_peerjs"));
     }

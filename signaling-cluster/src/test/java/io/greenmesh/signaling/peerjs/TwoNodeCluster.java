@@ -72,9 +72,10 @@ final class TwoNodeCluster implements AutoCloseable {
   static Set<String> hostedPeerEntities(GreenMeshNode node) {
     ClusterSharding sharding = ClusterSharding.get(node.system());
     ShardRegion.CurrentShardRegionState state =
-        AskPattern.<ClusterShardingQuery, ShardRegion.CurrentShardRegionState>ask(sharding.shardState(), replyTo -> new GetShardRegionState(PeerJsPeer.TYPE_KEY, replyTo),
-            Duration.ofSeconds(5), node.system().scheduler())
-        .toCompletableFuture().join();
+        AskPattern.<ClusterShardingQuery, ShardRegion.CurrentShardRegionState>ask(sharding.shardState(),
+                replyTo -> new GetShardRegionState(PeerJsPeer.TYPE_KEY, replyTo),
+                Duration.ofSeconds(5), node.system().scheduler())
+            .toCompletableFuture().join();
     Set<String> ids = new TreeSet<>();
     state.getShards().forEach(shard -> ids.addAll(shard.getEntityIds()));
     return ids;
