@@ -29,7 +29,7 @@ import org.junit.jupiter.api.Test;
  * one cluster by seed nodes) and the standalone relay run on loopback; WebSocket clients on different nodes join,
  * signal, report direct and relayed traffic, resume on another node and get closed for oversized frames; a TURN
  * client relays DTLS and SRTP through the relay and has plaintext dropped; Prometheus (the Debian binary, its own
- * config and data directory) scrapes all four every second. Then each PromQL expression of each panel, with the
+ * config and data directory) scrapes all four every two seconds. Then each PromQL expression of each panel, with the
  * filters on "All", goes through Prometheus' HTTP API: it must parse and return at least one series. Everything
  * started here is stopped by its process handle.
  */
@@ -102,9 +102,9 @@ class DashboardAgainstPrometheusTest {
     }
     Files.writeString(config, """
         global:
-          scrape_interval: 1s
-          scrape_timeout: 1s
-          evaluation_interval: 1s
+          scrape_interval: 2s
+          scrape_timeout: 2s
+          evaluation_interval: 2s
         scrape_configs:
           - job_name: greenmesh-signaling
             static_configs:
@@ -287,7 +287,7 @@ class DashboardAgainstPrometheusTest {
       b.send("{\"type\":\"leave\"}");
     }
     // Let Prometheus take a few scrapes of the final counters.
-    Thread.sleep(4000);
+    Thread.sleep(6000);
   }
 
   // --- support
