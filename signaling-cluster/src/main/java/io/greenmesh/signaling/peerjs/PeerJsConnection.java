@@ -8,6 +8,7 @@ import java.util.ArrayDeque;
 import java.util.List;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.PostStop;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.StashBuffer;
@@ -109,6 +110,8 @@ public final class PeerJsConnection {
   private boolean registered;
   /** The id's entity as it answered last; watched while registered. */
   private ActorRef<PeerJsPeer.Command> peer;
+  /** The socket is gone (closed or closing): counted out of the open connections. */
+  private boolean left;
 
   private PeerJsConnection(ActorContext<Command> ctx, TimerScheduler<Command> timers, StashBuffer<Command> stash,
       PeerJsNode node, String id, String token, ActorRef<Outbound> socket) {
@@ -150,6 +153,7 @@ public final class PeerJsConnection {
         .onMessage(ConnectionClosed.class, c -> gone())
         .onMessage(SlowReader.class, s -> slowReader())
         .onAnyMessage(this::stashOrDrop)
+        .onSignal(PostStop.class, this::onStop)
         .build();
   }
 
@@ -216,6 +220,7 @@ public final class PeerJsConnection {
         .onMessage(ConnectionClosed.class, c -> gone())
         .onMessage(SlowReader.class, s -> slowReader())
         .onAnyMessage(m -> Behaviors.same())
+        .onSignal(PostStop.class, this::onStop)
         .build();
   }
 
@@ -234,6 +239,7 @@ public final class PeerJsConnection {
       ownEntity().tell(new PeerJsPeer.Disconnected(ctx.getSelf()));
       unregister();
     }
+    left = true;
     metrics.connections().decrementAndGet();
     timers.cancel(new AliveTimeout());
     timers.cancel(ENTITY_TIMEOUT);
@@ -241,6 +247,8 @@ public final class PeerJsConnection {
     stash.forEach(m -> {
       if (m instanceof Inbound in) {
         in.ack().tell(Ack.INSTANCE);
+      } else if (m instanceof Deliver d) {
+        ownEntity().tell(new PeerJsPeer.Transmit(d.message()));
       }
     });
     stash.clear();
@@ -255,13 +263,15 @@ public final class PeerJsConnection {
           return Behaviors.same();
         })
         .onMessage(Registered.class, r -> {
-          // Registered after the socket closed: free the id again and hand back what came with it.
-          r.peer().tell(new PeerJsPeer.Disconnected(ctx.getSelf()));
+          // Registered after the socket closed: free the id again and hand back what came with it (both through
+          // the same entity ref, so the id is free before its messages come back).
+          ownEntity().tell(new PeerJsPeer.Disconnected(ctx.getSelf()));
           r.held().forEach(m -> ownEntity().tell(new PeerJsPeer.Transmit(m)));
           return Behaviors.same();
         })
         .onMessage(LingerDone.class, d -> Behaviors.stopped())
         .onAnyMessage(m -> Behaviors.same())
+        .onSignal(PostStop.class, this::onStop)
         .build();
   }
 
@@ -367,6 +377,16 @@ public final class PeerJsConnection {
   private Behavior<Command> close() {
     socket.tell(new Close());
     return gone();
+  }
+
+  /** Bookkeeping if the actor stops other than by going (a failure): no stale registration, no stale count. */
+  private Behavior<Command> onStop(PostStop s) {
+    node.directory().unregister(ctx.getSelf());
+    if (!left) {
+      left = true;
+      metrics.connections().decrementAndGet();
+    }
+    return Behaviors.same();
   }
 
   private void unregister() {
