@@ -22,7 +22,10 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 
 /**
  * Every panel of the Grafana dashboard shows data from a real scrape. Three signaling nodes ({@code java -jar},
@@ -30,9 +33,11 @@ import org.junit.jupiter.api.Test;
  * signal, report direct and relayed traffic, resume on another node and get closed for oversized frames; a TURN
  * client relays DTLS and SRTP through the relay and has plaintext dropped; Prometheus (the Debian binary, its own
  * config and data directory) scrapes all four every two seconds. Then each PromQL expression of each panel, with the
- * filters on "All", goes through Prometheus' HTTP API: it must parse and return at least one series. Everything
+ * filters on "All", goes through Prometheus' HTTP API: it must parse and return at least one series. The alert
+ * rules are evaluated on the same data: they read metrics that exist and stay quiet. Everything
  * started here is stopped by its process handle.
  */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class DashboardAgainstPrometheusTest {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final String TURN_SECRET = "dashboard-test-turn-secret-0123456789";
@@ -147,6 +152,7 @@ class DashboardAgainstPrometheusTest {
   }
 
   @Test
+  @Order(1)
   void everyPanelQueryReturnsSeriesFromARealScrape() throws Exception {
     driveTraffic();
 
@@ -197,6 +203,45 @@ class DashboardAgainstPrometheusTest {
     Files.writeString(work.resolve("queries.txt"), report.toString());
     assertTrue(failures.isEmpty(), () -> failures.size() + " of " + queries.size()
         + " panel queries returned nothing:\n" + String.join("\n", failures) + "\n\nall:\n" + report);
+  }
+
+  /**
+   * The alert rules (promtool tests them on synthetic series) read metrics that really exist, and stay quiet on a
+   * healthy cluster.
+   */
+  @Test
+  @Order(2)
+  @SuppressWarnings("unchecked")
+  void alertRulesReadRealMetricsAndStayQuietOnAHealthyCluster() {
+    String rendered = Chart.template("metrics:\n  prometheusRule:\n    enabled: true\n");
+    Chart.Manifest rule = Chart.manifests(rendered).stream().filter(m -> m.kind().equals("PrometheusRule"))
+        .findFirst().orElseThrow();
+    List<String> problems = new ArrayList<>();
+    int alerts = 0;
+    for (Map<String, Object> group : (List<Map<String, Object>>) ((Map<String, Object>) rule.map().get("spec"))
+        .get("groups")) {
+      for (Map<String, Object> r : (List<Map<String, Object>>) group.get("rules")) {
+        alerts++;
+        String alert = (String) r.get("alert");
+        String expr = (String) r.get("expr");
+        JsonNode answer = api("/api/v1/query?query=" + URLEncoder.encode(expr, StandardCharsets.UTF_8));
+        if (!answer.path("status").asText().equals("success")) {
+          problems.add(alert + " does not evaluate: " + answer.path("error").asText());
+        } else if (answer.at("/data/result").size() > 0 && !alert.equals("GreenMeshJoinLatencyHigh")) {
+          // Join latency depends on how busy this machine is; the others must be quiet on a healthy cluster.
+          problems.add(alert + " fires on a healthy cluster: " + answer.at("/data/result"));
+        }
+        java.util.regex.Matcher names = java.util.regex.Pattern.compile("greenmesh_\\w+").matcher(expr);
+        while (names.find()) {
+          JsonNode series = query("count({__name__=\"" + names.group() + "\"})");
+          if (series == null || series.isEmpty()) {
+            problems.add(alert + " reads " + names.group() + ", which no node or relay exports");
+          }
+        }
+      }
+    }
+    assertEquals(5, alerts, "alerts in the rendered PrometheusRule");
+    assertTrue(problems.isEmpty(), () -> String.join("\n", problems));
   }
 
   /** Signaling across the three nodes, carbon reports, a resume, an abuse close, and relayed media. */
