@@ -42,7 +42,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * helm lint --strict and helm template for the defaults and each value set in src/test/resources/values; every
+ * helm lint --strict and helm template for the defaults and each value set in helm/greenmesh/ci; every
  * rendered manifest parsed strictly into the Kubernetes models; then what each shape must contain.
  */
 class ChartRenderTest {
@@ -324,17 +324,17 @@ class ChartRenderTest {
   }
 
   static String values(String set) {
-    return set.equals("defaults") ? "" : read(valuesDir().resolve(set + ".yaml"));
+    return set.equals("defaults") ? "" : read(valuesDir().resolve(set + "-values.yaml"));
   }
 
   static Path valuesDir() {
-    return Chart.root().resolve("helm/src/test/resources/values");
+    return Chart.dir().resolve("ci");
   }
 
   static List<String> listValueFiles() {
     try (Stream<Path> files = Files.list(valuesDir())) {
-      return files.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".yaml"))
-          .map(n -> n.substring(0, n.length() - 5)).sorted().toList();
+      return files.map(p -> p.getFileName().toString()).filter(n -> n.endsWith("-values.yaml"))
+          .map(n -> n.substring(0, n.length() - "-values.yaml".length())).sorted().toList();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
