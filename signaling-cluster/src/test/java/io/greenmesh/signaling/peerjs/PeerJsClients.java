@@ -23,6 +23,12 @@ final class PeerJsClients implements AutoCloseable {
     return prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
   }
 
+  /** Closes {@code c} with the others. */
+  WsClient add(WsClient c) {
+    open.add(c);
+    return c;
+  }
+
   /** {@code ws://…{path}/peerjs?key=&id=&token=&version=}, with the given raw query. */
   WsClient connectRaw(GreenMeshNode node, String query) {
     WsClient c = new WsClient(URI.create("ws://127.0.0.1:" + node.httpPort() + "/peerjs/peerjs?" + query));
