@@ -73,6 +73,7 @@ export class GreenMeshClient extends EventTarget {
 
     this._ws = null;
     this._peers = new Map(); // peerId -> Peer
+    this._departed = new Set(); // peers the server said left: a late signal from one must not bring it back
     this._outbox = [];
     this._pending = null; // {kind: 'join'|'resume', resolve, reject, timer}
     this._reconnectAttempt = 0;
@@ -379,10 +380,13 @@ export class GreenMeshClient extends EventTarget {
         break;
       case 'peer-joined':
         if (this.state !== 'joined') break;
+        this._departed.delete(msg.peerId);
         this._peer(msg.peerId, msg.displayName);
         this._emit('peer-joined', { peerId: msg.peerId, displayName: msg.displayName });
         break;
       case 'peer-left':
+        if (this._departed.size >= 1024) this._departed.clear();
+        this._departed.add(msg.peerId);
         this._removePeer(msg.peerId);
         break;
       case 'signal':
@@ -424,7 +428,11 @@ export class GreenMeshClient extends EventTarget {
     if (resumed) {
       // Peer connections stayed up; bring the peer list in line with the room and send what waited.
       const present = new Set(others.map((p) => p.peerId));
-      for (const id of [...this._peers.keys()]) if (!present.has(id)) this._removePeer(id);
+      for (const id of [...this._peers.keys()]) {
+        if (present.has(id)) continue;
+        this._departed.add(id);
+        this._removePeer(id);
+      }
       for (const p of others) this._peer(p.peerId, p.displayName);
       for (const peer of this._peers.values()) {
         if (peer.pc) {
@@ -443,6 +451,7 @@ export class GreenMeshClient extends EventTarget {
       this._hangUpAll();
       this._outbox = [];
       this._lastSeq = 0;
+      this._departed.clear();
       this._settle('join', msg, null);
       this._emit('welcome', {
         peerId: msg.peerId, room: msg.room, peers: others, iceServers: this.iceServers, resumed: false,
@@ -511,6 +520,8 @@ export class GreenMeshClient extends EventTarget {
         pendingCandidates: [],
         inbox: Promise.resolve(),
         stream: null,
+        statsChain: Promise.resolve(),
+        counters: new Map(), // cumulative stats counters kept monotonic, see monotonic()
         path: null,
         pathInfo: null,
       };
@@ -606,6 +617,7 @@ export class GreenMeshClient extends EventTarget {
 
   _onSignal(from, data) {
     if (this.state !== 'joined' || typeof from !== 'string' || !data || typeof data !== 'object') return;
+    if (this._departed.has(from)) return;
     const peer = this._peer(from);
     // One signal at a time per peer, in arrival order (the server keeps order per sender).
     peer.inbox = peer.inbox
@@ -740,8 +752,29 @@ function closePc(peer) {
   if (pc) pc.close();
 }
 
-/** Reads one peer connection's getStats() into the shape stats() returns. */
-async function peerStats(peer) {
+/** Reads one peer connection's stats into the shape stats() returns; one read at a time per peer. */
+function peerStats(peer) {
+  const read = peer.statsChain.then(() => readPeerStats(peer));
+  peer.statsChain = read.catch(() => {});
+  return read;
+}
+
+/**
+ * A cumulative counter that never goes back. Chromium restarts some RTP counters of an unchanged SSRC when a
+ * renegotiation (an ICE restart after glare, say) rebuilds the channel; what was counted before still happened.
+ */
+function monotonic(peer, key, raw) {
+  let counter = peer.counters.get(key);
+  if (!counter) {
+    counter = { last: 0, offset: 0 };
+    peer.counters.set(key, counter);
+  }
+  if (raw < counter.last) counter.offset += counter.last;
+  counter.last = raw;
+  return counter.offset + raw;
+}
+
+async function readPeerStats(peer) {
   const pc = peer.pc;
   const out = {
     peerId: peer.peerId,
@@ -770,16 +803,20 @@ async function peerStats(peer) {
   let pair = null;
   let rtpSent = 0;
   let rtpSeen = false;
+  let pairsSent = 0;
   report.forEach((s) => {
-    if (s.type === 'transport' && s.selectedCandidatePairId) pair = report.get(s.selectedCandidatePairId) ?? pair;
-    else if (s.type === 'outbound-rtp') {
+    if (s.type === 'transport' && s.selectedCandidatePairId) {
+      pair = report.get(s.selectedCandidatePairId) ?? pair;
+    } else if (s.type === 'candidate-pair') {
+      pairsSent += s.bytesSent ?? 0;
+    } else if (s.type === 'outbound-rtp') {
       rtpSeen = true;
-      rtpSent += (s.bytesSent ?? 0) + (s.headerBytesSent ?? 0);
+      rtpSent += monotonic(peer, `sent:${s.ssrc}`, (s.bytesSent ?? 0) + (s.headerBytesSent ?? 0));
     } else if (s.type === 'inbound-rtp') {
-      out.bytesReceived += (s.bytesReceived ?? 0) + (s.headerBytesReceived ?? 0);
+      out.bytesReceived += monotonic(peer, `received:${s.ssrc}`, (s.bytesReceived ?? 0) + (s.headerBytesReceived ?? 0));
       if (s.kind === 'video') {
-        out.framesDecoded += s.framesDecoded ?? 0;
-        out.framesReceived += s.framesReceived ?? 0;
+        out.framesDecoded += monotonic(peer, `decoded:${s.ssrc}`, s.framesDecoded ?? 0);
+        out.framesReceived += monotonic(peer, `frames:${s.ssrc}`, s.framesReceived ?? 0);
       }
     }
   });
@@ -803,8 +840,8 @@ async function peerStats(peer) {
       out.path = relayed ? 'relayed' : 'direct';
     }
   }
-  // Cumulative bytes sent to this peer: outbound RTP (payload + headers), else the selected pair's count.
-  const sent = rtpSeen ? rtpSent : (pair?.bytesSent ?? 0);
+  // Cumulative bytes sent to this peer: outbound RTP (payload + headers), else what its candidate pairs sent.
+  const sent = rtpSeen ? rtpSent : monotonic(peer, 'pairs', pairsSent);
   out.bytesSent = Math.max(0, Math.round(sent));
   out.bytesReceived = Math.max(0, Math.round(out.bytesReceived));
   return out;
