@@ -9,6 +9,8 @@ import io.greenmesh.signaling.support.WsClient;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -45,6 +47,26 @@ final class PeerJsClients implements AutoCloseable {
     WsClient c = connect(node, id, token);
     c.expect("OPEN");
     return c;
+  }
+
+  /**
+   * Connects until the id is free and the server answers OPEN, bounded to 20 s: a close, or a node going away, reaches
+   * the id's entity asynchronously.
+   */
+  WsClient awaitOpen(GreenMeshNode node, String id, String token) {
+    Instant deadline = Instant.now().plusSeconds(20);
+    while (true) {
+      WsClient c = connect(node, id, token);
+      JsonNode first = c.nextOrNull(Duration.ofSeconds(2));
+      if (first != null && first.path("type").asText().equals("OPEN")) {
+        return c;
+      }
+      c.close();
+      if (Instant.now().isAfter(deadline)) {
+        throw new AssertionError("id " + id + " not free within 20 s; last answer " + first);
+      }
+      TwoNodeCluster.sleep(100);
+    }
   }
 
   static void send(WsClient from, String type, String dst, String payloadJson) {

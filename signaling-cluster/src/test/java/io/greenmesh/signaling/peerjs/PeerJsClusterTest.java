@@ -143,7 +143,7 @@ class PeerJsClusterTest {
     // Bob's socket died with its node; his client reconnects to the other node with the same id and token. Whether
     // it gets OPEN (the cluster already knew the old socket was gone) or takes the id over silently (not yet), as
     // with the PeerJS server, messages reach it — once the dead node's shards have a new home.
-    WsClient bob = crash ? clients.connect(cluster.first, b, "token-b") : awaitOpen(cluster.first, b, "token-b");
+    WsClient bob = crash ? clients.connect(cluster.first, b, "token-b") : clients.awaitOpen(cluster.first, b, "token-b");
     JsonNode toBob = awaitRelayed(ada, bob, b, crash);
     assertEquals(a, toBob.path("src").asText());
 
@@ -173,20 +173,4 @@ class PeerJsClusterTest {
     throw new AssertionError("no OFFER reached " + id + " within 45 s");
   }
 
-  /** Connects until the id is free, bounded to 20 s (a node leaving takes a few seconds to be noticed). */
-  private WsClient awaitOpen(GreenMeshNode node, String id, String token) {
-    Instant deadline = Instant.now().plusSeconds(20);
-    while (true) {
-      WsClient c = clients.connect(node, id, token);
-      JsonNode first = c.nextOrNull(Duration.ofSeconds(2));
-      if (first != null && first.path("type").asText().equals("OPEN")) {
-        return c;
-      }
-      c.close();
-      if (Instant.now().isAfter(deadline)) {
-        throw new AssertionError("id " + id + " not registered anew within 20 s; last answer " + first);
-      }
-      TwoNodeCluster.sleep(200);
-    }
-  }
 }

@@ -187,7 +187,7 @@ class PeerJsProtocolTest {
     String a = newId("a");
     WsClient first = clients.open(node, a, "token-1");
     first.close();
-    awaitOpen(node, a, "token-2");
+    clients.awaitOpen(node, a, "token-2");
   }
 
   @Test
@@ -196,7 +196,7 @@ class PeerJsProtocolTest {
     String b = newId("b");
     WsClient bob = clients.open(node, b, "tb");
     clients.open(node, a, "token-a").close();
-    WsClient back = awaitOpen(node, a, "token-a");
+    WsClient back = clients.awaitOpen(node, a, "token-a");
     send(bob, "OFFER", a, "{\"n\":1}");
     expectRelayed(back, "OFFER", b, a);
   }
@@ -303,7 +303,7 @@ class PeerJsProtocolTest {
     WsClient bob = clients.open(node, b, "tb");
     ada.send("{\"type\":\"LEAVE\"}");
 
-    WsClient other = awaitOpen(node, a, "another-token");
+    WsClient other = clients.awaitOpen(node, a, "another-token");
     send(bob, "OFFER", a, "{\"n\":1}");
     expectRelayed(other, "OFFER", b, a);
     ada.expectSilence(QUIET);
@@ -353,7 +353,7 @@ class PeerJsProtocolTest {
     expectOpen(ada);
     ada.expectSilence(Duration.ZERO); // HEARTBEAT is never answered
     expectClosed(ada); // ... and without it, the 1 s alive timeout closes the socket
-    awaitOpen(strict, a, "another-token");
+    clients.awaitOpen(strict, a, "another-token");
   }
 
   @Test
@@ -427,21 +427,6 @@ class PeerJsProtocolTest {
 
   // ---------------------------------------------------------------- helpers
 
-  /** Connects until the id is free (a close reaches the id's entity asynchronously), bounded to 5 s. */
-  private WsClient awaitOpen(GreenMeshNode n, String id, String token) {
-    Instant deadline = Instant.now().plusSeconds(5);
-    while (true) {
-      WsClient c = clients.connect(n, id, token);
-      JsonNode first = c.nextOrNull(Duration.ofSeconds(2));
-      if (first != null && first.path("type").asText().equals("OPEN")) {
-        return c;
-      }
-      c.close();
-      if (Instant.now().isAfter(deadline)) {
-        throw new AssertionError("id " + id + " not free within 5 s; last answer " + first);
-      }
-    }
-  }
 
   private static List<String> fieldNames(JsonNode n) {
     List<String> names = new ArrayList<>();

@@ -109,7 +109,8 @@ class PeerJsServerParityTest {
       if (!server.isAlive()) {
         fail("the PeerJS server exited: " + log("peer-server.log"));
       }
-      try (Socket s = new Socket(InetAddress.getLoopbackAddress(), port)) {
+      try {
+        new Socket(InetAddress.getLoopbackAddress(), port).close();
         return;
       } catch (IOException notYet) {
         TwoNodeCluster.sleep(100);
