@@ -15,6 +15,14 @@ public final class Main {
       System.err.println("greenmesh: " + e.getMessage());
       System.exit(2);
       return;
+    } catch (RuntimeException e) {
+      // A configuration mistake deserves one clear line, not a stack trace; GREENMESH_DEBUG=1 shows the trace.
+      System.err.println("greenmesh: could not start: " + e.getMessage());
+      if (System.getenv("GREENMESH_DEBUG") != null) {
+        e.printStackTrace();
+      }
+      System.exit(1);
+      return;
     }
     int port = node.httpPort();
     System.out.println("GreenMesh node up: demo http://localhost:" + port + "/  signaling ws://localhost:" + port

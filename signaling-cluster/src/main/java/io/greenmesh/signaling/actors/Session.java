@@ -158,6 +158,7 @@ public final class Session {
 
   private static final Duration FORWARDING_PERIOD = Duration.ofSeconds(10);
   private static final Duration HANDOVER_WAIT = Duration.ofSeconds(3);
+  private static final Duration ROOM_ASK_ATTEMPT = Duration.ofMillis(1000);
 
   private final ActorContext<Command> ctx;
   private final TimerScheduler<Command> timers;
@@ -189,6 +190,7 @@ public final class Session {
   private final ArrayDeque<Sent> recent = new ArrayDeque<>();
   private long resumedFromSeq;
   private HandOverState earlyHandOver;
+  private Room.Member pendingMember;
 
   // Held while detached.
   private final ArrayDeque<Deliver> held = new ArrayDeque<>();
@@ -274,6 +276,11 @@ public final class Session {
   }
 
   private Behavior<Command> onRoomAnswered(RoomAnswered answer) {
+    if (answer.reply() == null
+        && System.nanoTime() - answer.startedNanos() < settings.joinTimeout().toNanos()) {
+      askRoom(answer.purpose(), pendingMember, answer.startedNanos());
+      return Behaviors.same();
+    }
     if (answer.reply() instanceof Room.Joined joined) {
       boolean resumed = answer.purpose() == Purpose.RESUME;
       roomRef = joined.room();
@@ -581,9 +588,19 @@ public final class Session {
   // ---------------------------------------------------------------- room and peers
 
   private void askRoom(Purpose purpose, Room.Member me) {
-    long started = System.nanoTime();
+    askRoom(purpose, me, System.nanoTime());
+  }
+
+  /**
+   * Asks the room in short attempts until the join timeout: right after a node crash, sharding may still route a
+   * message to the dead node's region, where it is lost; the next attempt goes to the room's new home.
+   */
+  private void askRoom(Purpose purpose, Room.Member me, long started) {
+    pendingMember = me;
+    long remaining = settings.joinTimeout().toNanos() - (System.nanoTime() - started);
+    Duration attempt = Duration.ofNanos(Math.max(1, Math.min(ROOM_ASK_ATTEMPT.toNanos(), remaining)));
     EntityRef<Room.Command> entity = deps.sharding().entityRefFor(Room.TYPE_KEY, room);
-    ctx.ask(Room.JoinReply.class, entity, settings.joinTimeout(),
+    ctx.ask(Room.JoinReply.class, entity, attempt,
         replyTo -> purpose == Purpose.JOIN
             ? new Room.Join(me, replyTo)
             : new Room.Rejoin(me, purpose == Purpose.REREGISTER ? List.copyOf(peers.keySet()) : List.of(), replyTo),

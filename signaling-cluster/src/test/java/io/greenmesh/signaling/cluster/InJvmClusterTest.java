@@ -179,7 +179,7 @@ class InJvmClusterTest {
     long deadline = System.nanoTime() + within.toNanos();
     while (true) {
       c.send("{\"type\":\"resume\",\"sessionToken\":\"" + token + "\"}");
-      JsonNode reply = c.next();
+      JsonNode reply = c.next(Duration.ofSeconds(12)); // the node keeps asking the room for its 10 s join timeout
       if (reply.get("type").asText().equals("welcome")) {
         return reply;
       }

@@ -49,9 +49,14 @@ public final class WsClient implements AutoCloseable {
 
   /** The next frame, waiting up to 5 s; fails the test if none arrives. */
   public JsonNode next() {
+    return next(Duration.ofSeconds(5));
+  }
+
+  /** The next frame, waiting up to {@code d}; fails the test if none arrives. */
+  public JsonNode next(Duration d) {
     try {
-      JsonNode n = inbox.poll(5, TimeUnit.SECONDS);
-      assertNotNull(n, "no frame within 5 s");
+      JsonNode n = inbox.poll(d.toMillis(), TimeUnit.MILLISECONDS);
+      assertNotNull(n, () -> "no frame within " + d);
       return n;
     } catch (InterruptedException e) {
       throw new IllegalStateException(e);
@@ -60,6 +65,15 @@ public final class WsClient implements AutoCloseable {
 
   /** The next frame within {@code d}, or null. */
   public JsonNode nextOrNull(Duration d) {
+    try {
+      return inbox.poll(d.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** The next frame if one arrives within {@code d}, else null. */
+  public JsonNode poll(Duration d) {
     try {
       return inbox.poll(d.toMillis(), TimeUnit.MILLISECONDS);
     } catch (InterruptedException e) {
