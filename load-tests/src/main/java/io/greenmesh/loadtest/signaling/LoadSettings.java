@@ -14,6 +14,7 @@ import java.util.Set;
 /** The generator's command line: {@code --name value} pairs, each with a default. */
 public record LoadSettings(
     URI webSocket,
+    List<URI> otherNodes,
     Optional<URI> metrics,
     OptionalLong nodePid,
     int sessions,
@@ -34,6 +35,8 @@ public record LoadSettings(
       java -jar greenmesh-loadgen.jar --port PORT [options]
         --port PORT            node HTTP port on 127.0.0.1 (sets --url and --metrics-url)
         --url URL              signaling WebSocket (default ws://127.0.0.1:PORT/v1/ws)
+        --also-ports P2,P3     other nodes of the same cluster: session i connects to node i mod (1 + count), so
+                               the members of a room sit on different nodes (cross-node signalling)
         --metrics-url URL      node /metrics (default http://127.0.0.1:PORT/metrics)
         --node-pid PID         node process id: enables the heap-per-idle-session measurement (jcmd GC.run)
         --sessions N           concurrent sessions (default 1000)
@@ -51,12 +54,13 @@ public record LoadSettings(
         --max-seconds S        hard limit on the whole run (default 300)
       """;
 
-  private static final Set<String> NAMES = Set.of("port", "url", "metrics-url", "node-pid", "sessions", "room-size",
+  private static final Set<String> NAMES = Set.of("port", "also-ports", "url", "metrics-url", "node-pid", "sessions", "room-size",
       "connect-rate", "join-rate", "signal-rates", "signal-duration", "payload-bytes", "warmup", "client-threads",
       "report-dir", "heap", "label", "max-seconds");
 
   public LoadSettings {
     signalRates = List.copyOf(signalRates);
+    otherNodes = List.copyOf(otherNodes);
     label = label.strip();
     require(sessions > 0, "--sessions must be positive");
     require(roomSize >= 2, "--room-size must be at least 2 (a session signals a peer in its room)");
@@ -82,8 +86,15 @@ public record LoadSettings(
     Optional<URI> metrics = Optional.ofNullable(a.get("metrics-url"))
         .or(() -> Optional.ofNullable(port).map(p -> "http://127.0.0.1:" + p + "/metrics"))
         .map(URI::create);
+    List<URI> others = new ArrayList<>();
+    for (String p : a.getOrDefault("also-ports", "").split(",")) {
+      if (!p.isBlank()) {
+        others.add(URI.create("ws://127.0.0.1:" + p.strip() + "/v1/ws"));
+      }
+    }
     return new LoadSettings(
         ws,
+        others,
         metrics,
         a.containsKey("node-pid") ? OptionalLong.of(Long.parseLong(a.get("node-pid"))) : OptionalLong.empty(),
         intOf(a, "sessions", 1000),

@@ -1,6 +1,7 @@
 package io.greenmesh.loadtest.signaling;
 
 import java.io.IOException;
+import java.net.URI;
 import java.net.http.HttpClient;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -153,7 +154,7 @@ public final class SignalingLoadGenerator {
       }
       LoadSession s = new LoadSession((int) i, measurements);
       long t0 = System.nanoTime();
-      pending.add(s.connect(http, settings.webSocket()).whenComplete((ok, failure) -> {
+      pending.add(s.connect(http, nodeFor(i)).whenComplete((ok, failure) -> {
         inFlight.release();
         if (failure == null) {
           handshakes.recordValue(Math.min(60_000_000L, (System.nanoTime() - t0) / 1000));
@@ -398,5 +399,12 @@ public final class SignalingLoadGenerator {
     }, "loadgen-watchdog");
     t.setDaemon(true);
     t.start();
+  }
+
+  /** Session i's node: the first, or spread over the cluster's nodes with --also-ports. */
+  private URI nodeFor(long i) {
+    int nodes = 1 + settings.otherNodes().size();
+    int k = (int) (i % nodes);
+    return k == 0 ? settings.webSocket() : settings.otherNodes().get(k - 1);
   }
 }
