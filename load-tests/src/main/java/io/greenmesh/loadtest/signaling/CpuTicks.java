@@ -14,7 +14,7 @@ public record CpuTicks(long machineBusy, long machineTotal, long node, long load
   public static final int TICKS_PER_SECOND = 100;
 
   /** Now; the node's share is 0 without its pid, and everything is 0 where /proc cannot be read (not Linux). */
-  static CpuTicks sample(OptionalLong nodePid) {
+  public static CpuTicks sample(OptionalLong nodePid) {
     try {
       long[] machine = machine(Files.readString(Path.of("/proc/stat")));
       long node = 0;
@@ -28,13 +28,13 @@ public record CpuTicks(long machineBusy, long machineTotal, long node, long load
     }
   }
 
-  CpuTicks minus(CpuTicks earlier) {
+  public CpuTicks minus(CpuTicks earlier) {
     return new CpuTicks(machineBusy - earlier.machineBusy, machineTotal - earlier.machineTotal,
         node - earlier.node, loadGenerator - earlier.loadGenerator);
   }
 
   /** Busy ticks of processes other than the node and the load generator (never negative). */
-  long others() {
+  public long others() {
     return Math.max(0, machineBusy - node - loadGenerator);
   }
 

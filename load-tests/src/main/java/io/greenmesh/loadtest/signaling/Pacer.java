@@ -9,22 +9,22 @@ import java.util.function.LongConsumer;
  * action {@code i - 1}. When the thread falls behind it catches up at once and the lag is reported, so a slow
  * generator shows up as lag instead of silently lowering the rate.
  */
-final class Pacer {
+public final class Pacer {
   private Pacer() {}
 
   /** How a paced loop went: actions issued, the worst lag behind schedule, the time it took. */
-  record Outcome(long issued, long maxLagMicros, long elapsedNanos, boolean stoppedAtDeadline) {
-    double perSecond() {
+  public record Outcome(long issued, long maxLagMicros, long elapsedNanos, boolean stoppedAtDeadline) {
+    public double perSecond() {
       return elapsedNanos == 0 ? 0 : issued * 1e9 / elapsedNanos;
     }
   }
 
   /** Called every {@code progressEveryNanos} with the actions issued so far. */
-  interface Progress {
+  public interface Progress {
     void report(long issued, long elapsedNanos);
   }
 
-  static Outcome run(long count, double perSecond, long deadlineNanos, LongConsumer action,
+  public static Outcome run(long count, double perSecond, long deadlineNanos, LongConsumer action,
       long progressEveryNanos, Progress progress) {
     long start = System.nanoTime();
     long nextProgress = start + progressEveryNanos;

@@ -1,0 +1,194 @@
+#!/usr/bin/env bash
+# GreenMesh vs the PeerJS server (npm `peer`), signaling relay: the same PeerJS-protocol load generator
+# (io.greenmesh.loadtest.peerjs.PeerJsLoadGenerator) drives each server in turn on this machine, at the same fixed
+# aggregate rates, and the script prints one Markdown table per server, the messages/s each sustained at
+# p99 <= BENCH_TARGET_P99_MS, and the ratio GreenMesh / PeerJS. docs/benchmarks.md ("Comparisons") quotes it.
+#
+#   load-tests/bench-peerjs.sh                     # build, both servers, report; under 10 minutes
+#   BENCH_REF=<commit> load-tests/bench-peerjs.sh
+#   BENCH_WORKTREE=1 load-tests/bench-peerjs.sh    # the working tree as it is
+#   BENCH_SKIP_BUILD=1 load-tests/bench-peerjs.sh
+#   BENCH_RATES=500,1000 BENCH_STEP_SECONDS=5 load-tests/bench-peerjs.sh   # a quick look
+#
+# Per server: start it on free 127.0.0.1 ports, wait until it answers, take the machine-wide benchmark lock
+# (flock /tmp/greenmesh-bench.lock, shared with the other benchmarks of this repository, so that two benchmarks never
+# measure at once), record `uptime`, run the generator (BENCH_PEERS peers in pairs, a warm-up, then each rate for
+# BENCH_STEP_SECONDS; a server is not stepped further once a step's p99 exceeds BENCH_STOP_P99_MS or it had an
+# error or a lost message), release the lock, stop the server by its PID. Everything listens on 127.0.0.1 only;
+# every wait is bounded and the script stops itself after BENCH_LIMIT_SECONDS.
+set -euo pipefail
+
+cd "$(dirname "$0")/.."
+ROOT=$(pwd)
+LIMIT=${BENCH_LIMIT_SECONDS:-570}
+PEERS=${BENCH_PEERS:-1000}
+RATES=${BENCH_RATES:-500,1000,2000,4000,8000}
+STEP_SECONDS=${BENCH_STEP_SECONDS:-15}
+WARMUP_SECONDS=${BENCH_WARMUP_SECONDS:-15}
+WARMUP_RATE=${BENCH_WARMUP_RATE:-1000}
+STOP_P99_MS=${BENCH_STOP_P99_MS:-100}
+TARGET_P99_MS=${BENCH_TARGET_P99_MS:-10}
+SERVERS=${BENCH_SERVERS:-"greenmesh peerjs"}
+PEER_VERSION=1.0.2 # the version PeerJsServerParityTest checks GreenMesh against
+LOCK=${BENCH_LOCK:-/tmp/greenmesh-bench.lock}
+OUT=${BENCH_OUT:-$ROOT/load-tests/target/bench-peerjs}
+NPM_PREFIX=$ROOT/load-tests/target/npm-peer
+
+NODE_JVM=(-Xms1g -Xmx1g -XX:+UseG1GC)
+LOADGEN_JVM=(-Xms1g -Xmx1g -XX:+UseG1GC)
+
+REF=${BENCH_REF:-HEAD}
+if [ "${BENCH_WORKTREE:-0}" = 1 ]; then SRC=$ROOT; else SRC=$OUT/src; fi
+NODE_JAR=$SRC/signaling-cluster/target/greenmesh.jar
+LOADGEN_JAR=$SRC/load-tests/target/greenmesh-loadgen.jar
+PEERJS_BIN=$NPM_PREFIX/node_modules/peer/dist/bin/peerjs.js
+START=$SECONDS
+SERVER_PID=""
+
+say() { printf '[bench-peerjs %4ds] %s\n' "$((SECONDS - START))" "$*"; }
+remaining() { echo $((LIMIT - (SECONDS - START))); }
+
+stop_server() {
+  [ -n "$SERVER_PID" ] || return 0
+  if kill -0 "$SERVER_PID" 2>/dev/null; then
+    kill "$SERVER_PID" 2>/dev/null || true
+    for _ in $(seq 1 30); do kill -0 "$SERVER_PID" 2>/dev/null || break; sleep 0.5; done
+    if kill -0 "$SERVER_PID" 2>/dev/null; then
+      say "server $SERVER_PID ignored SIGTERM for 15 s; SIGKILL"
+      kill -9 "$SERVER_PID" 2>/dev/null || true
+    fi
+  fi
+  wait "$SERVER_PID" 2>/dev/null || true
+  say "server $SERVER_PID stopped"
+  SERVER_PID=""
+}
+trap stop_server EXIT
+
+free_ports() { java -cp "$LOADGEN_JAR" io.greenmesh.loadtest.signaling.FreePorts "$1" | paste -sd' '; }
+
+# await_http NAME URL LOG: until URL answers 2xx (60 s at most) or the server exits.
+await_http() {
+  for _ in $(seq 1 120); do
+    if ! kill -0 "$SERVER_PID" 2>/dev/null; then
+      say "$1 exited during start-up; its log:"; tail -n 40 "$3"; exit 1
+    fi
+    if curl -sf --max-time 2 "$2" >/dev/null; then say "$1 ready"; return 0; fi
+    sleep 0.5
+  done
+  say "$1 not ready after 60 s; its log:"; tail -n 40 "$3"; exit 1
+}
+
+# start_greenmesh: sets SERVER_PID, WS_URL, METRICS_URL.
+start_greenmesh() {
+  local http management cluster
+  read -r http management cluster <<<"$(free_ports 3)"
+  # Rate limits stay at their defaults (50 messages/s, burst 100 per connection): with BENCH_PEERS=1000 the highest
+  # rate, 8,000 msg/s, is 8 messages/s per connection, plus a heartbeat every 5 s.
+  GREENMESH_HTTP_HOST=127.0.0.1 \
+  GREENMESH_HTTP_PORT=$http \
+  GREENMESH_MANAGEMENT_PORT=$management \
+  GREENMESH_CLUSTER_HOST=127.0.0.1 \
+  GREENMESH_CLUSTER_PORT=$cluster \
+  GREENMESH_TURN_ENABLED=false \
+  GREENMESH_TURN_SECRET=bench \
+    java "${NODE_JVM[@]}" "-Xlog:gc*:file=$OUT/greenmesh-gc.log" -jar "$NODE_JAR" >"$OUT/greenmesh.log" 2>&1 &
+  SERVER_PID=$!
+  WS_URL="ws://127.0.0.1:$http/peerjs"
+  METRICS_URL="http://127.0.0.1:$http/metrics"
+  say "GreenMesh: pid $SERVER_PID, http 127.0.0.1:$http, management $management, cluster $cluster"
+  await_http GreenMesh "http://127.0.0.1:$http/ready" "$OUT/greenmesh.log"
+}
+
+# start_peerjs: sets SERVER_PID, WS_URL.
+start_peerjs() {
+  local port
+  port=$(free_ports 1)
+  node "$PEERJS_BIN" --port "$port" --host 127.0.0.1 --path / >"$OUT/peerjs.log" 2>&1 &
+  SERVER_PID=$!
+  WS_URL="ws://127.0.0.1:$port/"
+  METRICS_URL=""
+  say "PeerJS server $PEER_VERSION ($(node --version)): pid $SERVER_PID, 127.0.0.1:$port, path /"
+  await_http "PeerJS server" "http://127.0.0.1:$port/" "$OUT/peerjs.log"
+}
+
+# measure KEY NAME: start the server, run the generator under the benchmark lock, stop the server.
+measure() {
+  local key=$1 name=$2 left
+  left=$(remaining)
+  if [ "$left" -lt 150 ]; then say "skipping $name: only ${left}s left"; return 0; fi
+  "start_$key"
+  say "$name: waiting for the benchmark lock $LOCK"
+  exec 9>"$LOCK"
+  if ! flock -w $((left - 140)) 9; then
+    say "$name: lock not free within $((left - 140)) s; skipping"; exec 9>&-; stop_server; return 0
+  fi
+  left=$(remaining)
+  say "$name: lock taken; uptime: $(uptime)"
+  echo "$name	$(uptime)" >>"$OUT/uptime.txt"
+  java "${LOADGEN_JVM[@]}" -cp "$LOADGEN_JAR" io.greenmesh.loadtest.peerjs.PeerJsLoadGenerator \
+    --url "$WS_URL" --server "$name" --server-pid "$SERVER_PID" --peers "$PEERS" --rates "$RATES" \
+    --step-seconds "$STEP_SECONDS" --warmup-seconds "$WARMUP_SECONDS" --warmup-rate "$WARMUP_RATE" \
+    --stop-p99-ms "$STOP_P99_MS" --out "$OUT/results.tsv" --max-seconds $((left - 30 < 300 ? left - 30 : 300)) \
+    2>&1 | tee "$OUT/loadgen-$key.log" || say "$name: the generator failed (exit ${PIPESTATUS[0]})"
+  say "$name: done; uptime: $(uptime)"
+  if [ -n "$METRICS_URL" ]; then
+    # What the node itself counted: frames it dropped (rate limit, size), sockets it closed, relayed messages.
+    curl -sf --max-time 5 "$METRICS_URL" | grep -E '^greenmesh_peerjs_(messages_(ignored|received|sent|held|expired|dropped)|connections_(closed|refused))_total' \
+      | tee "$OUT/metrics-$key.txt" || say "$name: /metrics unreadable"
+  fi
+  flock -u 9
+  exec 9>&-
+  stop_server
+}
+
+mkdir -p "$OUT"
+rm -f "$OUT/results.tsv" "$OUT/uptime.txt"
+
+if [ "${BENCH_SKIP_BUILD:-0}" != 1 ]; then
+  if [ "$SRC" != "$ROOT" ]; then
+    say "exporting $REF ($(git rev-parse --short "$REF")) to $SRC"
+    rm -rf "$SRC" && mkdir -p "$SRC"
+    git archive "$REF" | tar -x -C "$SRC"
+  fi
+  say "building signaling-cluster and load-tests in $SRC"
+  (cd "$SRC" && { mvn -B -q -o package -DskipTests -pl signaling-cluster,load-tests -am \
+    || mvn -B -q package -DskipTests -pl signaling-cluster,load-tests -am; })
+fi
+
+if ! grep -qs "\"version\": \"$PEER_VERSION\"" "$NPM_PREFIX/node_modules/peer/package.json"; then
+  say "installing peer@$PEER_VERSION into $NPM_PREFIX"
+  mkdir -p "$NPM_PREFIX"
+  timeout 180 npm install --prefix "$NPM_PREFIX" --no-audit --no-fund --no-package-lock "peer@$PEER_VERSION" \
+    >"$OUT/npm-install.log" 2>&1 || { say "npm install failed:"; tail -n 20 "$OUT/npm-install.log"; exit 1; }
+fi
+
+ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
+say "machine: $(nproc) cores, $(free -g | awk '/^Mem:/ {print $2}') GiB RAM; $(uptime)"
+say "java: $(java -version 2>&1 | head -n 1); node $(node --version); peer $PEER_VERSION"
+if [ "$SRC" = "$ROOT" ]; then
+  say "source: working tree at $(git rev-parse --short HEAD)"
+else
+  say "source: commit $(git rev-parse --short "$REF")"
+fi
+say "workload: $PEERS peers in pairs; rates $RATES msg/s, ${STEP_SECONDS} s each after a ${WARMUP_SECONDS} s warm-up at ${WARMUP_RATE}/s; stop at p99 > ${STOP_P99_MS} ms"
+
+for s in $SERVERS; do
+  case $s in
+    greenmesh) measure greenmesh GreenMesh ;;
+    peerjs) measure peerjs PeerJS ;;
+    *) say "unknown server $s (greenmesh, peerjs)"; exit 64 ;;
+  esac
+done
+
+say "done in $((SECONDS - START)) s; logs in $OUT"
+echo
+echo "Machine: $(nproc) cores, $(free -g | awk '/^Mem:/ {print $2}') GiB RAM; $(java -version 2>&1 | head -n 1); node $(node --version)"
+echo
+cat "$OUT/uptime.txt"
+echo
+if [ -s "$OUT/results.tsv" ]; then
+  java -cp "$LOADGEN_JAR" io.greenmesh.loadtest.peerjs.PeerJsReport "$OUT/results.tsv" "$TARGET_P99_MS" \
+    "$OUT/p99-vs-rate.png" | tee "$OUT/report.md"
+else
+  say "no results"
+fi
