@@ -10,12 +10,14 @@
 #   BENCH_SKIP_BUILD=1 load-tests/bench-peerjs.sh
 #   BENCH_RATES=500,1000 BENCH_STEP_SECONDS=5 load-tests/bench-peerjs.sh   # a quick look
 #
-# Per server: start it on free 127.0.0.1 ports, wait until it answers, take the machine-wide benchmark lock
-# (flock /tmp/greenmesh-bench.lock, shared with the other benchmarks of this repository, so that two benchmarks never
-# measure at once), record `uptime`, run the generator (BENCH_PEERS peers in pairs, a warm-up, then each rate for
-# BENCH_STEP_SECONDS; a server is not stepped further once a step's p99 exceeds BENCH_STOP_P99_MS or it had an
-# error or a lost message), release the lock, stop the server by its PID. Everything listens on 127.0.0.1 only;
-# every wait is bounded and the script stops itself after BENCH_LIMIT_SECONDS.
+# Both servers are started on free 127.0.0.1 ports and left running side by side; once both answer, the script takes
+# the machine-wide benchmark lock (flock /tmp/greenmesh-bench.lock, shared with the other benchmarks of this
+# repository, so that two benchmarks never measure at once), records `uptime`, and runs ONE generator process that
+# holds BENCH_PEERS peers (in pairs) on each server: a warm-up on each, then for every rate a BENCH_STEP_SECONDS step on
+# one server and then the same step on the other, the order alternating from rate to rate, so that whatever else the
+# machine is doing weighs on both alike. A server is not stepped further once a step's p99 exceeds BENCH_STOP_P99_MS
+# or it had an error or a lost message. Then the lock is released and the servers are stopped by their PIDs.
+# Everything listens on 127.0.0.1 only; every wait is bounded; the script stops itself after BENCH_LIMIT_SECONDS.
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
@@ -44,25 +46,28 @@ LOADGEN_JAR=$SRC/load-tests/target/greenmesh-loadgen.jar
 PEERJS_BIN=$NPM_PREFIX/node_modules/peer/dist/bin/peerjs.js
 START=$SECONDS
 SERVER_PID=""
+SERVER_PIDS=()
 
 say() { printf '[bench-peerjs %4ds] %s\n' "$((SECONDS - START))" "$*"; }
 remaining() { echo $((LIMIT - (SECONDS - START))); }
 
-stop_server() {
-  [ -n "$SERVER_PID" ] || return 0
-  if kill -0 "$SERVER_PID" 2>/dev/null; then
-    kill "$SERVER_PID" 2>/dev/null || true
-    for _ in $(seq 1 30); do kill -0 "$SERVER_PID" 2>/dev/null || break; sleep 0.5; done
-    if kill -0 "$SERVER_PID" 2>/dev/null; then
-      say "server $SERVER_PID ignored SIGTERM for 15 s; SIGKILL"
-      kill -9 "$SERVER_PID" 2>/dev/null || true
+stop_servers() {
+  local pid
+  for pid in "${SERVER_PIDS[@]}"; do
+    if kill -0 "$pid" 2>/dev/null; then
+      kill "$pid" 2>/dev/null || true
+      for _ in $(seq 1 30); do kill -0 "$pid" 2>/dev/null || break; sleep 0.5; done
+      if kill -0 "$pid" 2>/dev/null; then
+        say "server $pid ignored SIGTERM for 15 s; SIGKILL"
+        kill -9 "$pid" 2>/dev/null || true
+      fi
     fi
-  fi
-  wait "$SERVER_PID" 2>/dev/null || true
-  say "server $SERVER_PID stopped"
-  SERVER_PID=""
+    wait "$pid" 2>/dev/null || true
+    say "server $pid stopped"
+  done
+  SERVER_PIDS=()
 }
-trap stop_server EXIT
+trap stop_servers EXIT
 
 free_ports() { java -cp "$LOADGEN_JAR" io.greenmesh.loadtest.signaling.FreePorts "$1" | paste -sd' '; }
 
@@ -78,7 +83,7 @@ await_http() {
   say "$1 not ready after 60 s; its log:"; tail -n 40 "$3"; exit 1
 }
 
-# start_greenmesh: sets SERVER_PID, WS_URL, METRICS_URL.
+# start_greenmesh: sets SERVER_PID, WS_URL, METRICS_URL; adds the PID to SERVER_PIDS.
 start_greenmesh() {
   local http management cluster
   read -r http management cluster <<<"$(free_ports 3)"
@@ -93,52 +98,62 @@ start_greenmesh() {
   GREENMESH_TURN_SECRET=bench \
     java "${NODE_JVM[@]}" "-Xlog:gc*:file=$OUT/greenmesh-gc.log" -jar "$NODE_JAR" >"$OUT/greenmesh.log" 2>&1 &
   SERVER_PID=$!
+  SERVER_PIDS+=("$SERVER_PID")
   WS_URL="ws://127.0.0.1:$http/peerjs"
   METRICS_URL="http://127.0.0.1:$http/metrics"
   say "GreenMesh: pid $SERVER_PID, http 127.0.0.1:$http, management $management, cluster $cluster"
   await_http GreenMesh "http://127.0.0.1:$http/ready" "$OUT/greenmesh.log"
 }
 
-# start_peerjs: sets SERVER_PID, WS_URL.
+# start_peerjs: sets SERVER_PID, WS_URL; adds the PID to SERVER_PIDS.
 start_peerjs() {
   local port
   port=$(free_ports 1)
   node "$PEERJS_BIN" --port "$port" --host 127.0.0.1 --path / >"$OUT/peerjs.log" 2>&1 &
   SERVER_PID=$!
+  SERVER_PIDS+=("$SERVER_PID")
   WS_URL="ws://127.0.0.1:$port/"
-  METRICS_URL=""
   say "PeerJS server $PEER_VERSION ($(node --version)): pid $SERVER_PID, 127.0.0.1:$port, path /"
   await_http "PeerJS server" "http://127.0.0.1:$port/" "$OUT/peerjs.log"
 }
 
-# measure KEY NAME: start the server, run the generator under the benchmark lock, stop the server.
+# measure: start every server of SERVERS, run the generator against all of them under the benchmark lock, stop them.
 measure() {
-  local key=$1 name=$2 left
+  local urls=() names=() pids=() s left
+  METRICS_URL=""
+  for s in $SERVERS; do
+    case $s in
+      greenmesh) start_greenmesh; names+=(GreenMesh) ;;
+      peerjs) start_peerjs; names+=(PeerJS) ;;
+      *) say "unknown server $s (greenmesh, peerjs)"; exit 64 ;;
+    esac
+    urls+=("$WS_URL"); pids+=("$SERVER_PID")
+  done
   left=$(remaining)
-  if [ "$left" -lt 150 ]; then say "skipping $name: only ${left}s left"; return 0; fi
-  "start_$key"
-  say "$name: waiting for the benchmark lock $LOCK"
+  say "waiting for the benchmark lock $LOCK (at most $((left - 240)) s)"
   exec 9>"$LOCK"
-  if ! flock -w $((left - 140)) 9; then
-    say "$name: lock not free within $((left - 140)) s; skipping"; exec 9>&-; stop_server; return 0
+  if ! flock -w $((left - 240 > 0 ? left - 240 : 1)) 9; then
+    say "the lock was not free in time; nothing measured"; exec 9>&-; return 0
   fi
   left=$(remaining)
-  say "$name: lock taken; uptime: $(uptime)"
-  echo "$name	$(uptime)" >>"$OUT/uptime.txt"
+  say "lock taken; uptime: $(uptime)"
+  echo "before: $(uptime)" >>"$OUT/uptime.txt"
   java "${LOADGEN_JVM[@]}" -cp "$LOADGEN_JAR" io.greenmesh.loadtest.peerjs.PeerJsLoadGenerator \
-    --url "$WS_URL" --server "$name" --server-pid "$SERVER_PID" --peers "$PEERS" --rates "$RATES" \
+    --url "$(IFS=,; echo "${urls[*]}")" --server "$(IFS=,; echo "${names[*]}")" \
+    --server-pid "$(IFS=,; echo "${pids[*]}")" --peers "$PEERS" --rates "$RATES" \
     --step-seconds "$STEP_SECONDS" --warmup-seconds "$WARMUP_SECONDS" --warmup-rate "$WARMUP_RATE" \
-    --stop-p99-ms "$STOP_P99_MS" --out "$OUT/results.tsv" --max-seconds $((left - 30 < 300 ? left - 30 : 300)) \
-    2>&1 | tee "$OUT/loadgen-$key.log" || say "$name: the generator failed (exit ${PIPESTATUS[0]})"
-  say "$name: done; uptime: $(uptime)"
+    --stop-p99-ms "$STOP_P99_MS" --out "$OUT/results.tsv" --max-seconds $((left - 30 < 400 ? left - 30 : 400)) \
+    2>&1 | tee "$OUT/loadgen.log" || say "the generator failed (exit ${PIPESTATUS[0]})"
+  say "measured; uptime: $(uptime)"
+  echo "after:  $(uptime)" >>"$OUT/uptime.txt"
   if [ -n "$METRICS_URL" ]; then
-    # What the node itself counted: frames it dropped (rate limit, size), sockets it closed, relayed messages.
+    # What GreenMesh itself counted: frames it dropped (rate limit, size), sockets it closed, relayed messages.
     curl -sf --max-time 5 "$METRICS_URL" | grep -E '^greenmesh_peerjs_(messages_(ignored|received|sent|held|expired|dropped)|connections_(closed|refused))_total' \
-      | tee "$OUT/metrics-$key.txt" || say "$name: /metrics unreadable"
+      | tee "$OUT/metrics-greenmesh.txt" || say "GreenMesh /metrics unreadable"
   fi
   flock -u 9
   exec 9>&-
-  stop_server
+  stop_servers
 }
 
 mkdir -p "$OUT"
@@ -172,13 +187,7 @@ else
 fi
 say "workload: $PEERS peers in pairs; rates $RATES msg/s, ${STEP_SECONDS} s each after a ${WARMUP_SECONDS} s warm-up at ${WARMUP_RATE}/s; stop at p99 > ${STOP_P99_MS} ms"
 
-for s in $SERVERS; do
-  case $s in
-    greenmesh) measure greenmesh GreenMesh ;;
-    peerjs) measure peerjs PeerJS ;;
-    *) say "unknown server $s (greenmesh, peerjs)"; exit 64 ;;
-  esac
-done
+measure
 
 say "done in $((SECONDS - START)) s; logs in $OUT"
 echo

@@ -35,7 +35,9 @@ import org.HdrHistogram.Recorder;
  * timestamped {@code CANDIDATE}s and, one in ten, {@code OFFER}/{@code ANSWER}s with a 3 KB SDP. The receiver
  * records the one-way latency; each step also records what was sent and delivered, errors, and the server's CPU
  * from /proc/PID/stat. Stepping stops after a step whose p99 exceeds {@code --stop-p99-ms} or that had any error
- * or lost message. One line per step is appended to {@code --out} ({@link StepResult}).
+ * or lost message. Given two servers, it drives both from one process with one set of peers each, and runs each rate
+ * on one and then the other (the order alternating from rate to rate), so that the load other processes put on a
+ * shared machine falls on both alike. One line per step is appended to {@code --out} ({@link StepResult}).
  */
 public final class PeerJsLoadGenerator {
   private static final long PROGRESS_EVERY_NANOS = TimeUnit.SECONDS.toNanos(3);
@@ -44,10 +46,11 @@ public final class PeerJsLoadGenerator {
 
   static final String USAGE = """
       java -cp greenmesh-loadgen.jar io.greenmesh.loadtest.peerjs.PeerJsLoadGenerator --url WS_URL [options]
-        --url URL            the server's PeerJS path as a WebSocket URL: ws://127.0.0.1:9000/ for a PeerJS server
-                             started with --path /, ws://127.0.0.1:8080/peerjs for GreenMesh
-        --server NAME        name in the results, e.g. GreenMesh or PeerJS (default server)
-        --server-pid PID     the server's process id, for its CPU (from /proc/PID/stat)
+        --url URL[,URL2]     the server's PeerJS path as a WebSocket URL: ws://127.0.0.1:9000/ for a PeerJS server
+                             started with --path /, ws://127.0.0.1:8080/peerjs for GreenMesh; with two, each rate
+                             is run on both back to back, the order alternating from rate to rate
+        --server NAME[,NAME2]  names in the results, e.g. GreenMesh,PeerJS (default server)
+        --server-pid PID[,PID2]  the servers' process ids, for their CPU (from /proc/PID/stat)
         --key KEY            PeerJS key (default peerjs)
         --peers N            peers, an even number, in pairs (default 1000)
         --connect-rate N     sockets opened per second (default 250)
@@ -67,23 +70,48 @@ public final class PeerJsLoadGenerator {
       "max-seconds");
 
   private final Map<String, String> options;
-  private final String server;
-  private final OptionalLong serverPid;
+  private final List<Target> targets = new ArrayList<>();
   private final Workload workload;
   private final List<Integer> rates;
-  private final PeerJsMeasurements measurements;
   private final long startNanos = System.nanoTime();
   private final HttpClient http;
   private final ScheduledExecutorService heartbeats;
 
+  /** A server under test: its peers, what they observed, and whether it is still being stepped up. */
+  private final class Target {
+    final String name;
+    final String url;
+    final OptionalLong pid;
+    final PeerJsMeasurements measurements = new PeerJsMeasurements(rates.size() + 1);
+    List<PeerJsPeer> peers = List.of();
+    final String[] connectionIds = new String[workload.peers() / 2];
+    boolean stepping = true;
+
+    Target(String name, String url, OptionalLong pid) {
+      this.name = name;
+      this.url = url;
+      this.pid = pid;
+      Random random = Workload.newRandom();
+      for (int i = 0; i < connectionIds.length; i++) {
+        connectionIds[i] = "dc_" + Workload.token(random);
+      }
+    }
+  }
+
   private PeerJsLoadGenerator(Map<String, String> options, ExecutorService callbacks) {
     this.options = options;
-    this.server = options.getOrDefault("server", "server");
-    this.serverPid = options.containsKey("server-pid")
-        ? OptionalLong.of(Long.parseLong(options.get("server-pid"))) : OptionalLong.empty();
     this.workload = new Workload(intOption("peers", 1000), intOption("sdp-every", 10));
     this.rates = Workload.rates(options.getOrDefault("rates", "500,1000,2000,4000,8000"));
-    this.measurements = new PeerJsMeasurements(rates.size() + 1);
+    String[] urls = options.get("url").split(",");
+    String[] names = options.getOrDefault("server", "server").split(",");
+    String[] pids = options.getOrDefault("server-pid", "").split(",");
+    if (urls.length > 2 || names.length != urls.length || (!pids[0].isEmpty() && pids.length != urls.length)) {
+      throw new IllegalArgumentException("--url, --server and --server-pid need one value per server (at most 2)");
+    }
+    for (int i = 0; i < urls.length; i++) {
+      targets.add(new Target(names[i], urls[i], pids[0].isEmpty() ? OptionalLong.empty()
+          : OptionalLong.of(Long.parseLong(pids[i]))));
+    }
     this.http = HttpClient.newBuilder().executor(callbacks).connectTimeout(Duration.ofSeconds(10)).build();
     this.heartbeats = Executors.newSingleThreadScheduledExecutor(daemon("peerjs-heartbeat"));
   }
@@ -131,55 +159,70 @@ public final class PeerJsLoadGenerator {
   }
 
   private int run() throws Exception {
-    String url = options.get("url");
     String runId = Workload.runId(Workload.newRandom());
-    log("%s at %s; %d peers in %d pairs; rates %s msg/s, %s s each; one message in %d an OFFER/ANSWER of %d B SDP",
-        server, url, workload.peers(), workload.peers() / 2, rates, options.getOrDefault("step-seconds", "15"),
+    log("%d peers in %d pairs per server; rates %s msg/s, %s s each; one message in %d an OFFER/ANSWER of %d B SDP",
+        workload.peers(), workload.peers() / 2, rates, options.getOrDefault("step-seconds", "15"),
         workload.sdpEvery(), PeerJsFrames.SDP_BYTES);
-    List<PeerJsPeer> peers = connect(url, runId);
-    if (peers.size() != workload.peers()) {
-      log("only %d of %d peers got OPEN; errors %s", peers.size(), workload.peers(), measurements.errorsByKind());
-      closeAll(peers);
-      return 1;
-    }
-    for (PeerJsPeer p : peers) {
-      long delay = ThreadLocalRandom.current().nextLong(TimeUnit.SECONDS.toMillis(HEARTBEAT_SECONDS));
-      heartbeats.scheduleAtFixedRate(p::heartbeat, delay, TimeUnit.SECONDS.toMillis(HEARTBEAT_SECONDS),
-          TimeUnit.MILLISECONDS);
-    }
-    String[] connectionIds = new String[peers.size() / 2];
-    Random random = Workload.newRandom();
-    for (int i = 0; i < connectionIds.length; i++) {
-      connectionIds[i] = "dc_" + Workload.token(random);
+    for (Target t : targets) {
+      log("%s at %s (pid %s)", t.name, t.url, t.pid.isPresent() ? t.pid.getAsLong() : "unknown");
+      t.peers = connect(t, runId);
+      if (t.peers.size() != workload.peers()) {
+        log("%s: only %d of %d peers got OPEN; errors %s", t.name, t.peers.size(), workload.peers(),
+            t.measurements.errorsByKind());
+        targets.forEach(x -> closeAll(x.peers));
+        return 1;
+      }
+      for (PeerJsPeer p : t.peers) {
+        long delay = ThreadLocalRandom.current().nextLong(TimeUnit.SECONDS.toMillis(HEARTBEAT_SECONDS));
+        heartbeats.scheduleAtFixedRate(p::heartbeat, delay, TimeUnit.SECONDS.toMillis(HEARTBEAT_SECONDS),
+            TimeUnit.MILLISECONDS);
+      }
     }
 
     int warmupSeconds = intOption("warmup-seconds", 10);
     if (warmupSeconds > 0) {
-      StepResult w = step(peers, connectionIds, 0, intOption("warmup-rate", 1000), warmupSeconds);
-      log("warm-up done: %s", describe(w));
+      for (Target t : targets) {
+        log("warm-up done: %s", describe(step(t, 0, intOption("warmup-rate", 1000), warmupSeconds)));
+      }
     }
     long stopP99 = TimeUnit.MILLISECONDS.toMicros(intOption("stop-p99-ms", 100));
     for (int k = 0; k < rates.size(); k++) {
-      StepResult r = step(peers, connectionIds, k + 1, rates.get(k), intOption("step-seconds", 15));
-      log("RESULT %s", describe(r));
-      if (options.containsKey("out")) { // at once, so that a run cut short keeps its steps
-        Files.write(Path.of(options.get("out")), List.of(r.toTsv()), StandardOpenOption.CREATE,
-            StandardOpenOption.APPEND);
+      // With two servers, each rate is measured on both back to back, the order alternating from rate to rate, so
+      // that what else the machine is doing weighs on both alike.
+      List<Target> order = new ArrayList<>(targets);
+      if (k % 2 == 1) {
+        java.util.Collections.reverse(order);
       }
-      if (!Workload.keepStepping(r.latency().p99Micros(), r.errors(), r.sent(), r.delivered(), stopP99)) {
-        log("stopping here: p99 %s ms (limit %s), errors %d, delivered %d/%d", LatencySummary.millis(
-            r.latency().p99Micros()), LatencySummary.millis(stopP99), r.errors(), r.delivered(), r.sent());
-        break;
+      for (Target t : order) {
+        if (!t.stepping) {
+          continue;
+        }
+        StepResult r = step(t, k + 1, rates.get(k), intOption("step-seconds", 15));
+        log("RESULT %s", describe(r));
+        if (options.containsKey("out")) { // at once, so that a run cut short keeps its steps
+          Files.write(Path.of(options.get("out")), List.of(r.toTsv()), StandardOpenOption.CREATE,
+              StandardOpenOption.APPEND);
+        }
+        if (!Workload.keepStepping(r.latency().p99Micros(), r.errors(), r.sent(), r.delivered(), stopP99)) {
+          log("%s: no higher rate: p99 %s ms (limit %s), errors %d, delivered %d/%d", t.name,
+              LatencySummary.millis(r.latency().p99Micros()), LatencySummary.millis(stopP99), r.errors(),
+              r.delivered(), r.sent());
+          t.stepping = false;
+        }
       }
     }
-    measurements.currentStep(0);
     heartbeats.shutdownNow();
-    closeAll(peers);
-    log("errors over the run: %s", measurements.errorsByKind().isEmpty() ? "none" : measurements.errorsByKind());
+    for (Target t : targets) {
+      t.measurements.currentStep(0);
+      closeAll(t.peers);
+      log("%s: errors over the run: %s", t.name,
+          t.measurements.errorsByKind().isEmpty() ? "none" : t.measurements.errorsByKind());
+    }
     return 0;
   }
 
-  private List<PeerJsPeer> connect(String url, String runId) throws InterruptedException {
+  private List<PeerJsPeer> connect(Target target, String runId) throws InterruptedException {
+    PeerJsMeasurements measurements = target.measurements;
     int n = workload.peers();
     Random random = Workload.newRandom();
     String key = options.getOrDefault("key", "peerjs");
@@ -201,7 +244,7 @@ public final class PeerJsLoadGenerator {
       int index = (int) i;
       String id = Workload.peerId(runId, index);
       PeerJsPeer p = new PeerJsPeer(index, id, Workload.peerId(runId, Workload.partner(index)), measurements);
-      pending.add(p.connect(http, PeerJsFrames.socketUri(url, key, id, Workload.token(random)))
+      pending.add(p.connect(http, PeerJsFrames.socketUri(target.url, key, id, Workload.token(random)))
           .orTimeout(20, TimeUnit.SECONDS)
           .whenComplete((nanos, failure) -> {
             inFlight.release();
@@ -224,28 +267,32 @@ public final class PeerJsLoadGenerator {
         out.add(p);
       }
     }
-    log("%d/%d peers got OPEN, %.0f handshakes/s; handshake → OPEN %s", out.size(), n, o.perSecond(),
+    log("%s: %d/%d peers got OPEN, %.0f handshakes/s; handshake → OPEN %s", target.name, out.size(), n,
+        o.perSecond(),
         LatencySummary.of(toOpen.getIntervalHistogram()).line());
     return out;
   }
 
   /** One rate for {@code seconds}: paced sends, then a bounded wait for the step's messages to arrive. */
-  private StepResult step(List<PeerJsPeer> peers, String[] connectionIds, int stepIndex, int rate, int seconds)
-      throws InterruptedException {
-    String name = stepIndex == 0 ? "warm-up" : "step " + stepIndex;
+  private StepResult step(Target target, int stepIndex, int rate, int seconds) throws InterruptedException {
+    String name = target.name + (stepIndex == 0 ? " warm-up" : " step " + stepIndex);
     String loadAverage = loadAverage();
     log("%s: %d msg/s for %d s (load average %s)", name, rate, seconds, loadAverage);
+    PeerJsMeasurements measurements = target.measurements;
+    List<PeerJsPeer> peers = target.peers;
     measurements.currentStep(stepIndex);
     measurements.progressInterval();
     PeerJsMeasurements.Step stats = measurements.step(stepIndex);
     long errorsBefore = measurements.errorCount();
-    CpuTicks cpuBefore = CpuTicks.sample(serverPid);
+    OptionalLong idlePid = targets.stream().filter(t -> t != target).findFirst().map(t -> t.pid)
+        .orElse(OptionalLong.empty());
+    CpuTicks cpuBefore = CpuTicks.sample(target.pid);
+    CpuTicks idleBefore = CpuTicks.sample(idlePid);
     long count = (long) rate * seconds;
     Pacer.Outcome o = Pacer.run(count, rate, System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds + 5), i -> {
       Workload.Message m = workload.message(i);
-      PeerJsPeer from = peers.get(m.sender());
-      from.send(PeerJsFrames.message(m.kind(), peers.get(m.receiver()).id, connectionIds[m.sender() / 2],
-          System.nanoTime(), stepIndex));
+      peers.get(m.sender()).send(PeerJsFrames.message(m.kind(), peers.get(m.receiver()).id,
+          target.connectionIds[m.sender() / 2], System.nanoTime(), stepIndex));
     }, PROGRESS_EVERY_NANOS, (issued, elapsed) -> {
       stats.collect();
       log("%s: %d sent, %d delivered; last 3 s %s; errors %d", name, issued, stats.delivered.sum(),
@@ -255,13 +302,15 @@ public final class PeerJsLoadGenerator {
     while (stats.delivered.sum() < o.issued() && System.nanoTime() < drainUntil) {
       Thread.sleep(20);
     }
-    CpuTicks cpu = CpuTicks.sample(serverPid).minus(cpuBefore);
+    CpuTicks cpu = CpuTicks.sample(target.pid).minus(cpuBefore);
+    long idleServer = CpuTicks.sample(idlePid).minus(idleBefore).node();
     Thread.sleep(100); // stragglers' latencies are still recorded in the step's own histogram
     stats.collect();
     Histogram all = stats.allTotal;
-    return new StepResult(server, rate, o.elapsedNanos() / 1e9, o.issued(), stats.delivered.sum(),
+    return new StepResult(target.name, rate, o.elapsedNanos() / 1e9, o.issued(), stats.delivered.sum(),
         LatencySummary.of(all), stats.sdpTotal.getTotalCount() == 0 ? 0 : stats.sdpTotal.getValueAtPercentile(99),
-        stats.errors.get(), cpu.node(), cpu.loadGenerator(), cpu.others(), o.maxLagMicros(), loadAverage);
+        stats.errors.get(), cpu.node(), idleServer, cpu.loadGenerator(), Math.max(0, cpu.others() - idleServer),
+        o.maxLagMicros(), loadAverage);
   }
 
   private void closeAll(List<PeerJsPeer> peers) {
@@ -278,12 +327,12 @@ public final class PeerJsLoadGenerator {
 
   static String describe(StepResult r) {
     return String.format(Locale.ROOT, "%s %d msg/s: sent %d (%.0f/s, max lag %s ms), delivered %d; one-way %s;"
-            + " SDP p99 %s ms; errors %d; server CPU %.2f s (%.0f µs/msg, %.2f cores), load generator %.2f s,"
-            + " others %.2f s", r.server(), r.offeredRate(), r.sent(), r.sentPerSecond(),
+            + " SDP p99 %s ms; errors %d; server CPU %.2f s (%.0f µs/msg, %.2f cores), idle server %.2f s,"
+            + " load generator %.2f s, others %.2f s", r.server(), r.offeredRate(), r.sent(), r.sentPerSecond(),
         LatencySummary.millis(r.maxLagMicros()), r.delivered(), r.latency().line(),
         LatencySummary.millis(r.sdpP99Micros()), r.errors(), r.serverCpuTicks() / 100.0,
-        r.serverCpuMicrosPerMessage(), r.serverCores(), r.loadGeneratorCpuTicks() / 100.0,
-        r.otherCpuTicks() / 100.0);
+        r.serverCpuMicrosPerMessage(), r.serverCores(), r.idleServerCpuTicks() / 100.0,
+        r.loadGeneratorCpuTicks() / 100.0, r.otherCpuTicks() / 100.0);
   }
 
   private static String loadAverage() {

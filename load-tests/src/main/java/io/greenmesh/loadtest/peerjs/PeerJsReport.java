@@ -78,14 +78,16 @@ public final class PeerJsReport {
     for (Map.Entry<String, List<StepResult>> e : byServer.entrySet()) {
       b.append("**").append(e.getKey()).append("**\n\n");
       b.append("| Offered msg/s | Sent msg/s | Delivered | p50 ms | p99 ms | max ms | SDP p99 ms | Errors"
-          + " | Server CPU µs/msg | Server cores | Load generator CPU s | Others CPU s | Load avg |\n");
-      b.append("|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|\n");
+          + " | Server CPU µs/msg | Server cores | Idle server CPU s | Load generator CPU s | Others CPU s"
+          + " | Load avg |\n");
+      b.append("|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|\n");
       for (StepResult r : e.getValue()) {
         b.append(String.format(Locale.ROOT, "| %,d | %,.0f | %,d/%,d | %s | %s | %s | %s | %d | %.0f | %.2f | %.2f"
-                + " | %.2f | %s |\n", r.offeredRate(), r.sentPerSecond(), r.delivered(), r.sent(),
+                + " | %.2f | %.2f | %s |\n", r.offeredRate(), r.sentPerSecond(), r.delivered(), r.sent(),
             LatencySummary.millis(r.latency().p50Micros()), LatencySummary.millis(r.latency().p99Micros()),
             LatencySummary.millis(r.latency().maxMicros()), LatencySummary.millis(r.sdpP99Micros()), r.errors(),
-            r.serverCpuMicrosPerMessage(), r.serverCores(), r.loadGeneratorCpuTicks() / 100.0,
+            r.serverCpuMicrosPerMessage(), r.serverCores(), r.idleServerCpuTicks() / 100.0,
+            r.loadGeneratorCpuTicks() / 100.0,
             r.otherCpuTicks() / 100.0, r.loadAverage()));
       }
       b.append('\n');

@@ -6,7 +6,8 @@ import java.util.Locale;
 
 /**
  * One measured rate against one server: what was offered and sent, what arrived and how fast, what went wrong, and
- * the CPU each side took (clock ticks, {@link CpuTicks#TICKS_PER_SECOND} a second). Stored one per line,
+ * the CPU each side took — the server measured, the other server (idle meanwhile, when two are compared), the load
+ * generator and every other process (clock ticks, {@link CpuTicks#TICKS_PER_SECOND} a second). Stored one per line,
  * tab-separated, so that a report can be made from the two servers' runs.
  */
 public record StepResult(
@@ -19,13 +20,15 @@ public record StepResult(
     long sdpP99Micros,
     long errors,
     long serverCpuTicks,
+    long idleServerCpuTicks,
     long loadGeneratorCpuTicks,
     long otherCpuTicks,
     long maxLagMicros,
     String loadAverage) {
 
   public static final String HEADER = String.join("\t", "server", "offered", "seconds", "sent", "delivered", "p50_us",
-      "p90_us", "p99_us", "max_us", "sdp_p99_us", "errors", "server_ticks", "loadgen_ticks", "other_ticks",
+      "p90_us", "p99_us", "max_us", "sdp_p99_us", "errors", "server_ticks", "idle_server_ticks",
+      "loadgen_ticks", "other_ticks",
       "max_lag_us", "loadavg");
 
   /** Messages sent per second over the step. */
@@ -52,20 +55,21 @@ public record StepResult(
         Long.toString(sent), Long.toString(delivered), Long.toString(latency.p50Micros()),
         Long.toString(latency.p90Micros()), Long.toString(latency.p99Micros()), Long.toString(latency.maxMicros()),
         Long.toString(sdpP99Micros), Long.toString(errors), Long.toString(serverCpuTicks),
+        Long.toString(idleServerCpuTicks),
         Long.toString(loadGeneratorCpuTicks), Long.toString(otherCpuTicks), Long.toString(maxLagMicros),
         loadAverage.replace('\t', ' '));
   }
 
   public static StepResult fromTsv(String line) {
     String[] f = line.split("\t", -1);
-    if (f.length != 16) {
-      throw new IllegalArgumentException("expected 16 tab-separated fields, got " + f.length + ": " + line);
+    if (f.length != 17) {
+      throw new IllegalArgumentException("expected 17 tab-separated fields, got " + f.length + ": " + line);
     }
     long delivered = Long.parseLong(f[4]);
     return new StepResult(f[0], Integer.parseInt(f[1]), Double.parseDouble(f[2]), Long.parseLong(f[3]), delivered,
         new LatencySummary(delivered, Long.parseLong(f[5]), Long.parseLong(f[6]), Long.parseLong(f[7]),
             Long.parseLong(f[8])),
         Long.parseLong(f[9]), Long.parseLong(f[10]), Long.parseLong(f[11]), Long.parseLong(f[12]),
-        Long.parseLong(f[13]), Long.parseLong(f[14]), f[15]);
+        Long.parseLong(f[13]), Long.parseLong(f[14]), Long.parseLong(f[15]), f[16]);
   }
 }

@@ -187,6 +187,6 @@ class PeerJsWorkloadTest {
 
   private static StepResult row(String server, int rate, long p99, long errors, long sent, long delivered) {
     return new StepResult(server, rate, 15.0, sent, delivered, new LatencySummary(delivered, 1000, 2000, p99,
-        p99 * 2), p99, errors, 225, 300, 50, 1200, "1.00 0.50 0.25");
+        p99 * 2), p99, errors, 225, 3, 300, 50, 1200, "1.00 0.50 0.25");
   }
 }
