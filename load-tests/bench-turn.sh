@@ -13,14 +13,14 @@
 #
 # All servers run at once (idle but for the one under load) and ONE generator takes them in turn, step by step, in
 # a rotating order: on a shared machine whose background load drifts, each server then sees the same background
-# within seconds. BENCH_ROUNDS (default 2) repeats the whole search; per server the best round is reported and every
+# within seconds. BENCH_ROUNDS (default 3) repeats the whole search; per server the best round is reported and every
 # round is printed. Every server is started by this script and stopped by its PID. Everything binds 127.0.0.1 only.
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
 LIMIT=${BENCH_LIMIT_SECONDS:-570}
-ROUNDS=${BENCH_ROUNDS:-2}
+ROUNDS=${BENCH_ROUNDS:-3}
 SECRET=${BENCH_SECRET:-bench-turn-$$-$RANDOM}
 ALLOCATIONS=${BENCH_ALLOCATIONS:-64}
 SIZE=${BENCH_SIZE:-200}

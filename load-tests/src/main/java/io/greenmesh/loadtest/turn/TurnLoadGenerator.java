@@ -60,7 +60,7 @@ public final class TurnLoadGenerator {
             + "\nusage: --targets LABEL=turn|bare:127.0.0.1:PORT:PID[,...] [--secret S] [--allocations 64] [--size 200]"
             + " [--sender-threads 2] [--sink-ports P1,P2] [--start-rate 10000] [--factor 1.35]"
             + " [--max-rate 600000] [--max-steps 16] [--refine 2] [--step-seconds 3] [--warmup-seconds 3]"
-            + " [--max-loss 0.001] [--rounds 1] [--out steps.tsv] [--time-limit 300]");
+            + " [--max-loss 0.001] [--rounds 1] [--refresh-seconds 120] [--out steps.tsv] [--time-limit 300]");
       }
       m.put(args[i].substring(2), args[++i]);
     }
@@ -84,8 +84,54 @@ public final class TurnLoadGenerator {
     }
   }
 
-  /** A target's flows: one connected socket per allocation and the channel number it sends on. */
-  record Flows(List<DatagramChannel> channels, int[] channelNumbers) {}
+  /**
+   * A target's flows: one connected socket per allocation and the channel number it sends on; for a TURN target
+   * the sessions and their peers too, to refresh permissions and channel bindings.
+   */
+  static final class Flows {
+    final List<DatagramChannel> channels;
+    final int[] channelNumbers;
+    final List<TurnClientSession> sessions;
+    final List<InetSocketAddress> peers;
+    long refreshedAt = System.nanoTime();
+
+    Flows(List<DatagramChannel> channels, int[] channelNumbers, List<TurnClientSession> sessions,
+        List<InetSocketAddress> peers) {
+      this.channels = channels;
+      this.channelNumbers = channelNumbers;
+      this.sessions = sessions;
+      this.peers = peers;
+    }
+
+    List<DatagramChannel> channels() {
+      return channels;
+    }
+
+    int[] channelNumbers() {
+      return channelNumbers;
+    }
+
+    /**
+     * Permissions last 300 s (RFC 8656 §9) and are not refreshed by traffic: every {@code everyNanos} (between
+     * steps; {@code --refresh-seconds}, default 120), CreatePermission and ChannelBind are sent again on every allocation.
+     */
+    void refreshIfDue(String label, PrintStream out, long everyNanos) throws IOException {
+      if (sessions.isEmpty() || System.nanoTime() - refreshedAt < everyNanos) {
+        return;
+      }
+      long t0 = System.nanoTime();
+      for (int i = 0; i < sessions.size(); i++) {
+        InetSocketAddress peer = peers.get(i % peers.size());
+        sessions.get(i).createPermission(peer);
+        sessions.get(i).channelBind(0x4000, peer);
+      }
+      refreshedAt = System.nanoTime();
+      out.printf(Locale.ROOT, "[%s] refreshed %d permissions and channel bindings in %.0f ms%n", label,
+          sessions.size(), (refreshedAt - t0) / 1e6);
+    }
+  }
+
+
 
   private void run() throws Exception {
     long started = System.nanoTime();
@@ -106,6 +152,7 @@ public final class TurnLoadGenerator {
     double warmupSeconds = Double.parseDouble(opt("warmup-seconds", "3"));
     double timeLimit = Double.parseDouble(opt("time-limit", "300"));
     int rounds = Integer.parseInt(opt("rounds", "1"));
+    long refreshNanos = (long) (Double.parseDouble(opt("refresh-seconds", "120")) * 1e9);
     double startRate = Double.parseDouble(opt("start-rate", "10000"));
     Path tsv = Path.of(opt("out", "turn-steps.tsv"));
     if (!Files.exists(tsv)) {
@@ -165,6 +212,7 @@ public final class TurnLoadGenerator {
             }
             RateSteps ladder = ladders.get(t);
             Flows f = flows.get(t);
+            f.refreshIfDue(t.label(), out, refreshNanos);
             String label = t.label() + "#" + round;
             Outcome o = runStep(sink, step, ladder.next().getAsDouble(), stepSeconds, f.channels(),
                 f.channelNumbers(), size, senderThreads, t.pid());
@@ -218,7 +266,7 @@ public final class TurnLoadGenerator {
       channels.add(c);
       numbers[i] = 0x4000 + i % peers.size();
     }
-    return new Flows(channels, numbers);
+    return new Flows(channels, numbers, List.of(), peers);
   }
 
   private Flows allocate(InetSocketAddress server, int n, List<InetSocketAddress> peers, String label)
@@ -263,7 +311,7 @@ public final class TurnLoadGenerator {
     progress(label, "allocated " + n + ", e.g. relayed address " + sessions[0].relayedAddress());
     int[] numbers = new int[n];
     java.util.Arrays.fill(numbers, 0x4000);
-    return new Flows(channels, numbers);
+    return new Flows(channels, numbers, List.of(sessions), peers);
   }
 
   /** What one step measured. */
