@@ -21,6 +21,10 @@ import java.util.Map;
 import java.util.Optional;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.BehaviorInterceptor;
+import org.apache.pekko.actor.typed.PostStop;
+import org.apache.pekko.actor.typed.Signal;
+import org.apache.pekko.actor.typed.TypedActorContext;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.StashBuffer;
@@ -83,6 +87,9 @@ public final class Session {
   /** From the transport: the client's connection closed (or failed). */
   public record ConnectionClosed() implements Command {}
 
+  /** From the transport: where to send frames for the client. */
+  public record Connected(ActorRef<Outbound> outbound) implements Command {}
+
   /** From this node's coordinated shutdown: close the client's connection so that it resumes on another node. */
   public record Drain() implements Command {}
 
@@ -127,33 +134,55 @@ public final class Session {
   /** Completes the connection's outbound stream, which closes the WebSocket. */
   public record Close() implements Outbound {}
 
-  public static Behavior<Command> create(SessionDependencies deps, ActorRef<Outbound> connection) {
+  /**
+   * A session for a connection whose outbound side arrives as {@link Connected} once its stream is materialized
+   * (one stream per connection, rather than a pre-materialized outbound queue of its own).
+   */
+  public static Behavior<Command> create(SessionDependencies deps) {
     return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> Behaviors.withStash(
         deps.settings().resumeBuffer() + 64,
         stash -> {
           deps.localSessions().add(ctx.getSelf());
-          return Behaviors.intercept(
-              () -> new org.apache.pekko.actor.typed.BehaviorInterceptor<Command, Command>(Command.class) {
-                @Override
-                public Behavior<Command> aroundReceive(org.apache.pekko.actor.typed.TypedActorContext<Command> c,
-                    Command msg, ReceiveTarget<Command> target) {
-                  if (msg instanceof Drain) {
-                    connection.tell(new Close());
-                  }
-                  return target.apply(c, msg);
-                }
-
-                @Override
-                public Behavior<Command> aroundSignal(org.apache.pekko.actor.typed.TypedActorContext<Command> c,
-                    org.apache.pekko.actor.typed.Signal signal, SignalTarget<Command> target) {
-                  if (signal instanceof org.apache.pekko.actor.typed.PostStop) {
-                    deps.localSessions().remove(ctx.getSelf());
-                  }
-                  return target.apply(c, signal);
-                }
-              },
-              new Session(ctx, timers, stash, deps, connection).idle());
+          Session session = new Session(ctx, timers, stash, deps);
+          return Behaviors.intercept(() -> session.lifecycle(), session.connecting());
         })));
+  }
+
+  /** Drain closes the connection in whatever phase; a stopped session leaves this node's list. */
+  private BehaviorInterceptor<Command, Command> lifecycle() {
+    return new BehaviorInterceptor<>(Command.class) {
+      @Override
+      public Behavior<Command> aroundReceive(TypedActorContext<Command> c, Command msg,
+          ReceiveTarget<Command> target) {
+        if (msg instanceof Drain && connection != null) {
+          connection.tell(new Close());
+        }
+        return target.apply(c, msg);
+      }
+
+      @Override
+      public Behavior<Command> aroundSignal(TypedActorContext<Command> c, Signal signal,
+          SignalTarget<Command> target) {
+        if (signal instanceof PostStop) {
+          deps.localSessions().remove(ctx.getSelf());
+        }
+        return target.apply(c, signal);
+      }
+    };
+  }
+
+  /** Until the transport hands over the connection's outbound side, everything waits. */
+  private Behavior<Command> connecting() {
+    return Behaviors.receive(Command.class)
+        .onMessage(Connected.class, c -> {
+          connection = c.outbound();
+          return stash.unstashAll(idle());
+        })
+        .onAnyMessage(m -> {
+          stash.stash(m);
+          return Behaviors.same();
+        })
+        .build();
   }
 
   private static final Duration FORWARDING_PERIOD = Duration.ofSeconds(10);
@@ -197,14 +226,13 @@ public final class Session {
   private int droppedWhileDetached;
 
   private Session(ActorContext<Command> ctx, TimerScheduler<Command> timers, StashBuffer<Command> stash,
-      SessionDependencies deps, ActorRef<Outbound> connection) {
+      SessionDependencies deps) {
     this.ctx = ctx;
     this.timers = timers;
     this.stash = stash;
     this.deps = deps;
     this.settings = deps.settings();
     this.metrics = deps.metrics();
-    this.connection = connection;
     this.bucket = new TokenBucket(settings.messagesPerSecond(), settings.messageBurst(), System.nanoTime());
     metrics.connectedSessions().incrementAndGet();
   }

@@ -13,7 +13,6 @@ import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Props;
 import org.apache.pekko.http.javadsl.model.ws.Message;
 import org.apache.pekko.http.javadsl.model.ws.TextMessage;
-import org.apache.pekko.japi.Pair;
 import org.apache.pekko.stream.BufferOverflowException;
 import org.apache.pekko.stream.Materializer;
 import org.apache.pekko.stream.OverflowStrategy;
@@ -42,15 +41,8 @@ public final class SessionFlow {
   }
 
   public Flow<Message, Message, NotUsed> create() {
-    Pair<ActorRef<Session.Outbound>, Source<Session.Outbound, NotUsed>> outbound =
-        ActorSource.<Session.Outbound>actorRef(
-                o -> o instanceof Session.Close,
-                o -> Optional.empty(),
-                deps.settings().outboundQueue(),
-                OverflowStrategy.fail())
-            .preMaterialize(materializer);
     ActorRef<Session.Command> session = system.systemActorOf(
-        Session.create(deps, outbound.first()), "session-" + COUNTER.incrementAndGet(), Props.empty());
+        Session.create(deps), "session-" + COUNTER.incrementAndGet(), Props.empty());
 
     Sink<Message, NotUsed> in = Flow.<Message>create()
         .mapAsync(1, this::read)
@@ -62,7 +54,15 @@ public final class SessionFlow {
             new Session.ConnectionClosed(),
             failure -> new Session.ConnectionClosed()));
 
-    Source<Message, NotUsed> out = outbound.second()
+    Source<Message, NotUsed> out = ActorSource.<Session.Outbound>actorRef(
+            o -> o instanceof Session.Close,
+            o -> Optional.empty(),
+            deps.settings().outboundQueue(),
+            OverflowStrategy.fail())
+        .mapMaterializedValue(outbound -> {
+          session.tell(new Session.Connected(outbound));
+          return NotUsed.notUsed();
+        })
         .<Message>map(o -> TextMessage.create(((Session.Frame) o).json()))
         .watchTermination((mat, done) -> {
           done.whenComplete((d, failure) -> {
