@@ -170,6 +170,10 @@ if [ "${BENCH_SKIP_BUILD:-0}" != 1 ]; then
     || mvn -B -q package -DskipTests -pl signaling-cluster,load-tests -am; })
 fi
 
+for jar in "$NODE_JAR" "$LOADGEN_JAR"; do
+  [ -f "$jar" ] || { say "missing $jar (run without BENCH_SKIP_BUILD=1 first)"; exit 1; }
+done
+
 if ! grep -qs "\"version\": \"$PEER_VERSION\"" "$NPM_PREFIX/node_modules/peer/package.json"; then
   say "installing peer@$PEER_VERSION into $NPM_PREFIX"
   mkdir -p "$NPM_PREFIX"
