@@ -17,7 +17,7 @@ import java.util.Map;
 import javax.imageio.ImageIO;
 
 /**
- * Draws p99 one-way latency (log scale) against offered rate, one line per label, from the generator's step rows:
+ * Draws p99 one-way latency (log scale) against offered rate, one line per server, from the generator's step rows:
  * {@code java -Djava.awt.headless=true -cp greenmesh-loadgen.jar io.greenmesh.loadtest.turn.LatencyPlot
  * steps.tsv out.png}. Filled dots are steps under the loss bound, hollow ones are not.
  */
@@ -29,17 +29,34 @@ public final class LatencyPlot {
 
   record Point(double offered, double p99Micros, boolean passed) {}
 
+  /**
+   * One series per server ({@code label#round} without the round): the rounds are pooled and every offered rate
+   * (to the nearest 1,000/s) becomes one point, the median p99 of its steps; it counts as passed when most did.
+   */
   static Map<String, List<Point>> read(List<String> tsv) {
-    Map<String, List<Point>> series = new LinkedHashMap<>();
+    Map<String, Map<Long, List<Point>>> raw = new LinkedHashMap<>();
     for (String line : tsv) {
       String[] f = line.split("\t");
       if (f.length < 15 || f[0].equals("label")) {
         continue;
       }
-      series.computeIfAbsent(f[0], k -> new ArrayList<>()).add(new Point(Double.parseDouble(f[2]),
-          Math.max(1, Double.parseDouble(f[7])), Boolean.parseBoolean(f[f.length - 1])));
+      String server = f[0].contains("#") ? f[0].substring(0, f[0].indexOf('#')) : f[0];
+      double offered = Double.parseDouble(f[2]);
+      raw.computeIfAbsent(server, k -> new java.util.TreeMap<>())
+          .computeIfAbsent(Math.round(offered / 1000), k -> new ArrayList<>())
+          .add(new Point(offered, Math.max(1, Double.parseDouble(f[7])), Boolean.parseBoolean(f[f.length - 1])));
     }
-    series.values().forEach(l -> l.sort(Comparator.comparingDouble(Point::offered)));
+    Map<String, List<Point>> series = new LinkedHashMap<>();
+    raw.forEach((server, byRate) -> {
+      List<Point> points = new ArrayList<>();
+      for (List<Point> same : byRate.values()) {
+        same.sort(Comparator.comparingDouble(Point::p99Micros));
+        long passed = same.stream().filter(Point::passed).count();
+        points.add(new Point(same.get(0).offered(), same.get((same.size() - 1) / 2).p99Micros(),
+            2 * passed > same.size()));
+      }
+      series.put(server, points);
+    });
     return series;
   }
 
@@ -81,7 +98,8 @@ public final class LatencyPlot {
     g.setColor(Color.BLACK);
     g.drawRect(left, top, pw, ph);
     g.drawString("offered ChannelData packets/s (200-byte DTLS-shaped payloads)", left + pw / 2 - 170, h - 15);
-    g.drawString("p99 one-way latency, client → relay → peer (log scale); hollow = loss ≥ 0.1 %", left, top - 15);
+    g.drawString("p99 one-way latency, client → relay → peer (log scale), median over rounds; hollow = loss ≥ 0.1 %"
+        + " in most rounds", left, top - 15);
     int i = 0;
     for (Map.Entry<String, List<Point>> s : series.entrySet()) {
       Color c = COLORS[i % COLORS.length];

@@ -118,15 +118,20 @@ class TurnLoadPartsTest {
   }
 
   @Test
-  void plotReadsTheGeneratorsRows() {
+  void plotPoolsRoundsIntoOneSeriesPerServerWithTheMedianP99PerRate() {
     List<String> rows = List.of(TurnLoadGenerator.TSV_HEADER,
         "gm#1\t1\t20000\t20000\t20000\t0.000000\t45\t900\t2000\t0.5\t10.0\t0.6\t1.0\t0.1\t0\ttrue",
         "gm#1\t2\t10000\t10000\t10000\t0.000000\t40\t700\t1000\t0.3\t10.0\t0.3\t1.0\t0.1\t0\ttrue",
+        "gm#2\t5\t20000\t20000\t20000\t0.000000\t45\t300\t2000\t0.5\t10.0\t0.6\t1.0\t0.1\t0\tfalse",
+        "gm#3\t9\t20000\t20000\t20000\t0.000000\t45\t500\t2000\t0.5\t10.0\t0.6\t1.0\t0.1\t0\ttrue",
         "bare#1\t1\t20000\t20000\t19000\t0.050000\t30\t0\t500\t0.5\t10.0\t0.6\t1.0\t0.1\t0\tfalse");
     var series = LatencyPlot.read(rows);
-    assertEquals(List.of("gm#1", "bare#1"), List.copyOf(series.keySet()));
-    assertEquals(10_000, series.get("gm#1").get(0).offered());
-    assertEquals(1, series.get("bare#1").get(0).p99Micros()); // clamped for the log scale
-    assertFalse(series.get("bare#1").get(0).passed());
+    assertEquals(List.of("gm", "bare"), List.copyOf(series.keySet()));
+    assertEquals(2, series.get("gm").size());
+    assertEquals(10_000, series.get("gm").get(0).offered());
+    assertEquals(500, series.get("gm").get(1).p99Micros()); // median of 300, 500, 900
+    assertTrue(series.get("gm").get(1).passed()); // 2 of 3 passed
+    assertEquals(1, series.get("bare").get(0).p99Micros()); // clamped for the log scale
+    assertFalse(series.get("bare").get(0).passed());
   }
 }
