@@ -3,6 +3,9 @@ package io.greenmesh.signaling;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import io.greenmesh.signaling.actors.LocalSessions;
+import io.greenmesh.signaling.auth.AuthSettings;
+import io.greenmesh.signaling.auth.RoomTokens;
+import io.greenmesh.signaling.auth.TokenRoutes;
 import io.greenmesh.signaling.actors.Room;
 import io.greenmesh.signaling.actors.SessionDependencies;
 import io.greenmesh.signaling.carbon.CarbonAccounting;
@@ -72,6 +75,11 @@ public final class GreenMeshNode implements AutoCloseable {
 
   public static Config load(Config overrides) {
     Config config = ConfigFactory.load(overrides.withFallback(ConfigFactory.parseResourcesAnySyntax("application")));
+    if (ConfigLists.strings(config, "greenmesh.auth.hs256-secret").isEmpty()
+        && config.getString("greenmesh.auth.policy").strip().equalsIgnoreCase("open")) {
+      // An open node mints demo tokens with a secret of its own.
+      config = ConfigFactory.parseMap(Map.of("greenmesh.auth.hs256-secret", randomSecret())).withFallback(config);
+    }
     if (ConfigLists.strings(config, "greenmesh.turn.secret").isEmpty()) {
       // Single node, no secret configured: signaling and the embedded relay share a fresh random one.
       byte[] random = new byte[24];
@@ -80,6 +88,12 @@ public final class GreenMeshNode implements AutoCloseable {
           .withFallback(config);
     }
     return config;
+  }
+
+  private static String randomSecret() {
+    byte[] random = new byte[32];
+    new SecureRandom().nextBytes(random);
+    return Base64.getEncoder().encodeToString(random);
   }
 
   private static GreenMeshNode startResolved(Config config) {
@@ -104,8 +118,9 @@ public final class GreenMeshNode implements AutoCloseable {
       IceServerProvider ice = IceServerProvider.from(config, relay.udpPort());
       SessionTokens tokens = new SessionTokens(sessionSecret(config), settings.sessionTokenTtl(), Clock.systemUTC());
       LocalSessions local = new LocalSessions();
+      RoomTokens roomTokens = new RoomTokens(AuthSettings.from(config), Clock.systemUTC());
       SessionDependencies deps = new SessionDependencies(settings, tokens, ice, ClusterSharding.get(system),
-          telemetry.signaling(), local);
+          telemetry.signaling(), local, roomTokens);
       // On SIGTERM, after the HTTP port stops accepting: move every client to another node, then hand off shards.
       CoordinatedShutdown.get(system).addTask(CoordinatedShutdown.PhaseServiceRequestsDone(), "drain-sessions",
           () -> {
@@ -120,7 +135,7 @@ public final class GreenMeshNode implements AutoCloseable {
           () -> CarbonAccounting.get(system).closeIdleCalls(Duration.ofMinutes(15)), system.executionContext());
       HttpRoutes routes = new HttpRoutes(new SessionFlow(system, deps), ice, telemetry.registry(),
           health(system, config), node.allowedOrigins(),
-          List.of(carbon.routes(), PeerJs.start(system, config, node.allowedOrigins())));
+          List.of(carbon.routes(), new TokenRoutes(roomTokens).routes(), PeerJs.start(system, config, node.allowedOrigins())));
       ServerBinding binding = await(
           Http.get(system).newServerAt(node.httpHost(), node.httpPort()).bind(routes.routes()),
           "HTTP port " + node.httpPort() + " (GREENMESH_HTTP_PORT) on " + node.httpHost());

@@ -8,6 +8,10 @@ public final class Main {
   private Main() {}
 
   public static void main(String[] args) throws Exception {
+    if (args.length > 0 && args[0].equals("token")) {
+      System.exit(io.greenmesh.signaling.auth.TokenCommand.run(args));
+      return;
+    }
     GreenMeshNode node;
     try {
       node = GreenMeshNode.start(ConfigFactory.empty());

@@ -62,6 +62,9 @@ public final class Room extends AbstractBehavior<Room.Command> {
   /** A peer leaves; ignored unless {@code session} is the member's current session (stale leaves after a move). */
   public record Leave(String peerId, ActorRef<Session.Command> session) implements Command {}
 
+  /** A moderator's session removes a peer (the session checked the moderator grant). */
+  public record Remove(String peerId, String by) implements Command {}
+
   /** A member's traffic report (the {@code stats} message), accounted by the room: the room is the call. */
   public record TrafficReport(String peerId, ClientMessage.Stats stats, ActorRef<Session.Command> session)
       implements Command {}
@@ -153,6 +156,7 @@ public final class Room extends AbstractBehavior<Room.Command> {
         .onMessage(Rejoin.class, this::onRejoin)
         .onMessage(Leave.class, this::onLeave)
         .onMessage(TrafficReport.class, this::onTrafficReport)
+        .onMessage(Remove.class, this::onRemove)
         .onMessage(SessionTerminated.class, this::onSessionTerminated)
         .onMessage(AwayExpired.class, this::onAwayExpired)
         .onMessage(ExpectedExpired.class, this::onExpectedExpired)
@@ -260,6 +264,18 @@ public final class Room extends AbstractBehavior<Room.Command> {
       announceLeft(e.peerId());
       endCallIfOver(null);
     }
+    return passivateIfEmpty();
+  }
+
+  private Behavior<Command> onRemove(Remove r) {
+    Member m = members.get(r.peerId());
+    if (m == null) {
+      return this;
+    }
+    getContext().unwatch(m.session());
+    m.session().tell(new Session.Removed(r.by()));
+    remove(r.peerId());
+    endCallIfOver(m);
     return passivateIfEmpty();
   }
 

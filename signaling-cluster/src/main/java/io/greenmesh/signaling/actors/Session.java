@@ -6,7 +6,10 @@ import io.greenmesh.signaling.codec.ProtocolCodec;
 import io.greenmesh.signaling.config.SignalingSettings;
 import io.greenmesh.signaling.metrics.SignalingMetrics;
 import io.greenmesh.signaling.protocol.ClientMessage;
+import io.greenmesh.signaling.auth.AuthSettings;
+import io.greenmesh.signaling.auth.RoomTokens;
 import io.greenmesh.signaling.protocol.ErrorCode;
+import io.greenmesh.signaling.protocol.Grants;
 import io.greenmesh.signaling.protocol.PeerInfo;
 import io.greenmesh.signaling.protocol.ServerMessage;
 import io.greenmesh.signaling.session.PeerIds;
@@ -54,6 +57,9 @@ public final class Session {
   public record Deliver(String from, Kind kind, String data) implements Command {}
 
   public enum Kind { SIGNAL, BROADCAST }
+
+  /** From the room: a moderator removed this peer. */
+  public record Removed(String by) implements Command {}
 
   /** From the room: our traffic report was refused, with the reason for the client. */
   public record StatsRefused(String reason) implements Command {}
@@ -207,6 +213,7 @@ public final class Session {
   private String peerId;
   private String displayName;
   private String sessionToken;
+  private Grants grants = Grants.DEFAULT;
   private ActorRef<Room.Command> roomRef;
   private final Map<String, Room.Member> peers = new HashMap<>();
   /** Peers whose session died, with what we sent them since; see {@link #onPeerSessionTerminated}. */
@@ -257,11 +264,29 @@ public final class Session {
 
   private Behavior<Command> onIdleMessage(ClientMessage message) {
     if (message instanceof ClientMessage.Join join) {
+      String name = join.displayName();
+      Grants granted = Grants.DEFAULT;
+      RoomTokens roomTokens = deps.roomTokens();
+      if (join.token() != null || roomTokens.policy() == AuthSettings.Policy.TOKEN) {
+        if (join.token() == null) {
+          sendError(ErrorCode.UNAUTHORIZED, "this node requires a room token to join", "join");
+          return Behaviors.same();
+        }
+        RoomTokens.Check check = roomTokens.verify(join.token(), join.room());
+        if (check instanceof RoomTokens.Invalid invalid) {
+          sendError(ErrorCode.UNAUTHORIZED, invalid.reason(), "join");
+          return Behaviors.same();
+        }
+        RoomTokens.Valid valid = (RoomTokens.Valid) check;
+        name = ProtocolCodec.cleanDisplayName(valid.subject()); // the token's subject is the display identity
+        granted = valid.grants();
+      }
       String newPeerId = PeerIds.next();
-      Room.Member me = new Room.Member(newPeerId, join.displayName(), ctx.getSelf());
+      Room.Member me = new Room.Member(newPeerId, name, ctx.getSelf());
       room = join.room();
       peerId = newPeerId;
-      displayName = join.displayName();
+      displayName = name;
+      grants = granted;
       askRoom(Purpose.JOIN, me);
       return joining();
     }
@@ -276,6 +301,7 @@ public final class Session {
       room = c.room();
       peerId = c.peerId();
       displayName = c.displayName();
+      grants = Grants.fromLetters(c.grants());
       resumedFromSeq = resume.lastSeq();
       askRoom(Purpose.RESUME, new Room.Member(peerId, displayName, ctx.getSelf()));
       return joining();
@@ -319,9 +345,9 @@ public final class Session {
         rememberPeer(m);
         infos.add(new PeerInfo(m.peerId(), m.displayName()));
       }
-      sessionToken = deps.tokens().issue(room, peerId, displayName);
+      sessionToken = deps.tokens().issue(room, peerId, displayName, grants.letters());
       send(new ServerMessage.Welcome(peerId, sessionToken, room, infos, deps.iceServers().forPeer(peerId),
-          resumed));
+          resumed, grants));
       long elapsed = System.nanoTime() - answer.startedNanos();
       if (resumed) {
         settlingUntil = System.nanoTime() + settings.resumeGrace().toNanos();
@@ -406,6 +432,12 @@ public final class Session {
           return Behaviors.same();
         })
         .onMessage(CallEnded.class, this::onCallEnded)
+        .onMessage(Removed.class, r -> {
+          send(new ServerMessage.Removed(room, r.by()));
+          ctx.unwatch(roomRef);
+          clearMembership();
+          return idle();
+        })
         .onMessage(HandOver.class, this::handOverWhileConnected)
         .onMessage(HandOverState.class, h -> Behaviors.same())
         .onMessage(RoomTerminated.class, r -> reRegister())
@@ -425,6 +457,16 @@ public final class Session {
         sendError(ErrorCode.UNKNOWN_PEER, "no peer '" + signal.to() + "' in room '" + room + "'", "signal");
       } else {
         tellPeer(target, new Deliver(peerId, Kind.SIGNAL, signal.data()));
+      }
+    } else if (message instanceof ClientMessage.Broadcast && !grants.broadcast()) {
+      sendError(ErrorCode.UNAUTHORIZED, "your room token does not grant broadcast", "broadcast");
+    } else if (message instanceof ClientMessage.Kick kick) {
+      if (!grants.moderator()) {
+        sendError(ErrorCode.UNAUTHORIZED, "only a moderator may remove a peer", "kick");
+      } else if (!peers.containsKey(kick.peerId())) {
+        sendError(ErrorCode.UNKNOWN_PEER, "no peer '" + kick.peerId() + "' in room '" + room + "'", "kick");
+      } else {
+        roomRef.tell(new Room.Remove(kick.peerId(), peerId));
       }
     } else if (message instanceof ClientMessage.Broadcast broadcast) {
       Deliver d = new Deliver(peerId, Kind.BROADCAST, broadcast.data());
@@ -473,6 +515,10 @@ public final class Session {
           metrics.detachedSessions().decrementAndGet();
           timers.cancel(new GraceExpired());
           return forwarding(h.successor());
+        })
+        .onMessage(Removed.class, r -> {
+          metrics.detachedSessions().decrementAndGet();
+          return Behaviors.stopped();
         })
         .onMessage(GraceExpired.class, g -> {
           roomRef.tell(new Room.Leave(peerId, ctx.getSelf()));

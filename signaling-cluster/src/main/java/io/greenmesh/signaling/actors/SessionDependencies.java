@@ -13,4 +13,5 @@ public record SessionDependencies(
     IceServerProvider iceServers,
     ClusterSharding sharding,
     SignalingMetrics metrics,
-    LocalSessions localSessions) {}
+    LocalSessions localSessions,
+    io.greenmesh.signaling.auth.RoomTokens roomTokens) {}

@@ -68,6 +68,7 @@ public final class ProtocolCodec {
         case "broadcast" -> new Decoded(new ClientMessage.Broadcast(requiredData(root)));
         case "leave" -> new Decoded(new ClientMessage.Leave());
         case "ping" -> new Decoded(new ClientMessage.Ping());
+        case "kick" -> new Decoded(new ClientMessage.Kick(requiredText(root, "peerId", MAX_ID_LENGTH)));
         case "stats" -> decodeStats(root);
         default -> new Rejected(ErrorCode.UNKNOWN_TYPE, "unknown message type '" + printable(type) + "'",
             printable(type));
@@ -207,9 +208,17 @@ public final class ProtocolCodec {
       g.writeEndArray();
       writeIceServers(g, w.iceServers());
       g.writeBooleanField("resumed", w.resumed());
+      g.writeObjectFieldStart("grants");
+      g.writeBooleanField("publish", w.grants().publish());
+      g.writeBooleanField("broadcast", w.grants().broadcast());
+      g.writeBooleanField("moderator", w.grants().moderator());
+      g.writeEndObject();
     } else if (message instanceof ServerMessage.PeerJoined j) {
       g.writeStringField("peerId", j.peerId());
       g.writeStringField("displayName", j.displayName());
+    } else if (message instanceof ServerMessage.Removed r) {
+      g.writeStringField("room", r.room());
+      g.writeStringField("by", r.by());
     } else if (message instanceof ServerMessage.PeerLeft l) {
       g.writeStringField("peerId", l.peerId());
     } else if (message instanceof ServerMessage.SignalFrom s) {

@@ -39,6 +39,13 @@ public sealed interface ClientMessage {
     }
   }
 
+  /** A moderator removes a peer from the room. */
+  record Kick(String peerId) implements ClientMessage {
+    public String type() {
+      return "kick";
+    }
+  }
+
   record Ping() implements ClientMessage {
     public String type() {
       return "ping";

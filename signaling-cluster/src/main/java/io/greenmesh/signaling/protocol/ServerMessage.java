@@ -14,7 +14,8 @@ public sealed interface ServerMessage {
       String room,
       List<PeerInfo> peers,
       List<IceServer> iceServers,
-      boolean resumed)
+      boolean resumed,
+      Grants grants)
       implements ServerMessage {
     public Welcome {
       peers = List.copyOf(peers);
@@ -52,6 +53,13 @@ public sealed interface ServerMessage {
   record BroadcastFrom(String from, String data, long seq) implements ServerMessage {
     public String type() {
       return "broadcast";
+    }
+  }
+
+  /** A moderator removed you from the room; you are back to no room, connection open. */
+  record Removed(String room, String by) implements ServerMessage {
+    public String type() {
+      return "removed";
     }
   }
 

@@ -29,12 +29,13 @@ public final class SessionTokens {
     this.clock = clock;
   }
 
-  public record Claims(String room, String peerId, String displayName, long expiresAtEpochSecond) {}
+  /** {@code grants} in {@link io.greenmesh.signaling.protocol.Grants#letters()} form: they survive a resume. */
+  public record Claims(String room, String peerId, String displayName, String grants, long expiresAtEpochSecond) {}
 
-  public String issue(String room, String peerId, String displayName) {
+  public String issue(String room, String peerId, String displayName, String grants) {
     long expiry = clock.instant().plus(ttl).getEpochSecond();
-    String body = B64.encodeToString(
-        String.join("\n", "v1", room, peerId, displayName, Long.toString(expiry)).getBytes(StandardCharsets.UTF_8));
+    String body = B64.encodeToString(String.join("\n", "v2", room, peerId, displayName, grants,
+        Long.toString(expiry)).getBytes(StandardCharsets.UTF_8));
     return body + "." + B64.encodeToString(mac(body));
   }
 
@@ -51,14 +52,14 @@ public final class SessionTokens {
         return Optional.empty();
       }
       String[] parts = new String(B64D.decode(body), StandardCharsets.UTF_8).split("\n", -1);
-      if (parts.length != 5 || !parts[0].equals("v1")) {
+      if (parts.length != 6 || !parts[0].equals("v2")) {
         return Optional.empty();
       }
-      long expiry = Long.parseLong(parts[4]);
+      long expiry = Long.parseLong(parts[5]);
       if (expiry < clock.instant().getEpochSecond()) {
         return Optional.empty();
       }
-      return Optional.of(new Claims(parts[1], parts[2], parts[3], expiry));
+      return Optional.of(new Claims(parts[1], parts[2], parts[3], parts[4], expiry));
     } catch (IllegalArgumentException e) {
       return Optional.empty();
     }

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.greenmesh.signaling.protocol.ClientMessage;
 import io.greenmesh.signaling.protocol.ErrorCode;
+import io.greenmesh.signaling.protocol.Grants;
 import io.greenmesh.signaling.protocol.IceServer;
 import io.greenmesh.signaling.protocol.PeerInfo;
 import io.greenmesh.signaling.protocol.ServerMessage;
@@ -40,6 +41,7 @@ class ProtocolCodecTest {
     assertEquals(new ClientMessage.Broadcast("[1,\"x\",null]"), decoded("{\"type\":\"broadcast\",\"data\":[1,\"x\",null]}"));
     assertEquals(new ClientMessage.Leave(), decoded("{\"type\":\"leave\"}"));
     assertEquals(new ClientMessage.Ping(), decoded("{\"type\":\"ping\",\"extra\":\"ignored\"}"));
+    assertEquals(new ClientMessage.Kick("p2"), decoded("{\"type\":\"kick\",\"peerId\":\"p2\"}"));
     assertEquals(new ClientMessage.Stats(List.of(new ClientMessage.PeerTraffic("p1", "host", "relay", 1234))),
         decoded("{\"type\":\"stats\",\"peers\":[{\"peerId\":\"p1\",\"localCandidateType\":\"host\","
             + "\"remoteCandidateType\":\"relay\",\"bytesSent\":1234}]}"));
@@ -98,11 +100,16 @@ class ProtocolCodecTest {
   void encodesEveryServerMessage() throws Exception {
     JsonNode welcome = JSON.readTree(ProtocolCodec.encode(new ServerMessage.Welcome("p1", "tok", "room",
         List.of(new PeerInfo("p2", "Bob")),
-        List.of(IceServer.stun(List.of("stun:s:3478")), new IceServer(List.of("turn:t:3478"), "u", "c")), false)));
+        List.of(IceServer.stun(List.of("stun:s:3478")), new IceServer(List.of("turn:t:3478"), "u", "c")), false,
+        new Grants(true, false, true))));
     assertEquals("welcome", welcome.get("type").asText());
     assertEquals("Bob", welcome.get("peers").get(0).get("displayName").asText());
     assertEquals(false, welcome.get("iceServers").get(0).has("username"));
     assertEquals("c", welcome.get("iceServers").get(1).get("credential").asText());
+    assertEquals(false, welcome.get("grants").get("broadcast").asBoolean());
+    assertEquals(true, welcome.get("grants").get("moderator").asBoolean());
+    assertEquals("{\"type\":\"removed\",\"room\":\"r\",\"by\":\"p\"}",
+        ProtocolCodec.encode(new ServerMessage.Removed("r", "p")));
 
     assertEquals("{\"type\":\"peer-joined\",\"peerId\":\"p\",\"displayName\":\"n\"}",
         ProtocolCodec.encode(new ServerMessage.PeerJoined("p", "n")));

@@ -15,17 +15,18 @@ class SessionTokensTest {
 
   @Test
   void aTokenCarriesItsClaimsToAnyNodeWithTheSameSecret() {
-    String t = tokens.issue("standup", "p1", "Ada Lovelace");
+    String t = tokens.issue("standup", "p1", "Ada Lovelace", "pbm");
     SessionTokens otherNode = new SessionTokens("secret", Duration.ofHours(1), now);
     SessionTokens.Claims c = otherNode.verify(t).orElseThrow();
     assertEquals("standup", c.room());
     assertEquals("p1", c.peerId());
     assertEquals("Ada Lovelace", c.displayName());
+    assertEquals("pbm", c.grants());
   }
 
   @Test
   void forgedTamperedExpiredOrGarbageTokensAreRefused() {
-    String t = tokens.issue("standup", "p1", "Ada");
+    String t = tokens.issue("standup", "p1", "Ada", "pb");
     assertTrue(new SessionTokens("other", Duration.ofHours(1), now).verify(t).isEmpty());
     assertTrue(tokens.verify("x" + t).isEmpty());
     assertTrue(tokens.verify(t.substring(0, t.length() - 2)).isEmpty());
