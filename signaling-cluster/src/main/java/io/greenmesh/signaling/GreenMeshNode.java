@@ -17,6 +17,7 @@ import io.greenmesh.signaling.config.PortInUseException;
 import io.greenmesh.signaling.config.SignalingSettings;
 import io.greenmesh.signaling.ice.IceServerProvider;
 import io.greenmesh.signaling.ice.TurnCredentials;
+import io.greenmesh.signaling.limits.Limits;
 import io.greenmesh.signaling.metrics.ClusterMetrics;
 import io.greenmesh.signaling.metrics.Telemetry;
 import io.greenmesh.signaling.peerjs.PeerJs;
@@ -135,7 +136,9 @@ public final class GreenMeshNode implements AutoCloseable {
           () -> CarbonAccounting.get(system).closeIdleCalls(Duration.ofMinutes(15)), system.executionContext());
       HttpRoutes routes = new HttpRoutes(new SessionFlow(system, deps), ice, telemetry.registry(),
           health(system, config), node.allowedOrigins(),
-          List.of(carbon.routes(), new TokenRoutes(roomTokens).routes(), PeerJs.start(system, config, node.allowedOrigins())));
+          List.of(carbon.routes(), new TokenRoutes(roomTokens).routes(),
+              PeerJs.start(system, config, node.allowedOrigins())),
+          Limits.get(system));
       ServerBinding binding = await(
           Http.get(system).newServerAt(node.httpHost(), node.httpPort()).bind(routes.routes()),
           "HTTP port " + node.httpPort() + " (GREENMESH_HTTP_PORT) on " + node.httpHost());

@@ -7,6 +7,7 @@ import io.greenmesh.carbon.accounting.ReportResult;
 import io.greenmesh.carbon.accounting.StatsReport;
 import io.greenmesh.signaling.CborSerializable;
 import io.greenmesh.signaling.carbon.CarbonAccounting;
+import io.greenmesh.signaling.limits.Limits;
 import io.greenmesh.signaling.protocol.ClientMessage;
 import io.greenmesh.signaling.metrics.SignalingMetrics;
 import io.greenmesh.signaling.metrics.Telemetry;
@@ -172,6 +173,11 @@ public final class Room extends AbstractBehavior<Room.Command> {
   private Behavior<Command> onJoin(Join join) {
     if (members.containsKey(join.member().peerId())) {
       return onRejoin(new Rejoin(join.member(), List.of(), join.replyTo()));
+    }
+    if (members.isEmpty() && away.isEmpty() && !Limits.get(getContext().getSystem())
+        .mayHostAnotherRoom(metrics.rooms().get())) {
+      join.replyTo().tell(new JoinRefused(ErrorCode.INTERNAL, "this node hosts too many rooms; try again later"));
+      return passivateIfEmpty();
     }
     if (size() >= settings.maxPeers()) {
       join.replyTo().tell(new JoinRefused(ErrorCode.ROOM_FULL,

@@ -8,6 +8,7 @@ import io.greenmesh.signaling.metrics.SignalingMetrics;
 import io.greenmesh.signaling.protocol.ClientMessage;
 import io.greenmesh.signaling.auth.AuthSettings;
 import io.greenmesh.signaling.auth.RoomTokens;
+import io.greenmesh.signaling.limits.Limits;
 import io.greenmesh.signaling.protocol.ErrorCode;
 import io.greenmesh.signaling.protocol.Grants;
 import io.greenmesh.signaling.protocol.PeerInfo;
@@ -144,12 +145,12 @@ public final class Session {
    * A session for a connection whose outbound side arrives as {@link Connected} once its stream is materialized
    * (one stream per connection, rather than a pre-materialized outbound queue of its own).
    */
-  public static Behavior<Command> create(SessionDependencies deps) {
+  public static Behavior<Command> create(SessionDependencies deps, String clientIp) {
     return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> Behaviors.withStash(
         deps.settings().resumeBuffer() + 64,
         stash -> {
           deps.localSessions().add(ctx.getSelf());
-          Session session = new Session(ctx, timers, stash, deps);
+          Session session = new Session(ctx, timers, stash, deps, clientIp);
           return Behaviors.intercept(() -> session.lifecycle(), session.connecting());
         })));
   }
@@ -214,6 +215,7 @@ public final class Session {
   private String displayName;
   private String sessionToken;
   private Grants grants = Grants.DEFAULT;
+  private final String clientIp;
   private ActorRef<Room.Command> roomRef;
   private final Map<String, Room.Member> peers = new HashMap<>();
   /** Peers whose session died, with what we sent them since; see {@link #onPeerSessionTerminated}. */
@@ -233,7 +235,8 @@ public final class Session {
   private int droppedWhileDetached;
 
   private Session(ActorContext<Command> ctx, TimerScheduler<Command> timers, StashBuffer<Command> stash,
-      SessionDependencies deps) {
+      SessionDependencies deps, String clientIp) {
+    this.clientIp = clientIp;
     this.ctx = ctx;
     this.timers = timers;
     this.stash = stash;
@@ -264,6 +267,10 @@ public final class Session {
 
   private Behavior<Command> onIdleMessage(ClientMessage message) {
     if (message instanceof ClientMessage.Join join) {
+      if (!Limits.get(ctx.getSystem()).tryJoin(clientIp)) {
+        sendError(ErrorCode.RATE_LIMITED, "too many joins from your address; slow down", "join");
+        return Behaviors.same();
+      }
       String name = join.displayName();
       Grants granted = Grants.DEFAULT;
       RoomTokens roomTokens = deps.roomTokens();

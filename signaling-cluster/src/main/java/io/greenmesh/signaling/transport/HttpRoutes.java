@@ -10,6 +10,9 @@ import java.util.function.Supplier;
 import org.apache.pekko.http.javadsl.model.ContentTypes;
 import org.apache.pekko.http.javadsl.model.HttpEntities;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
+import io.greenmesh.signaling.limits.NodeLimits;
+import org.apache.pekko.http.javadsl.model.AttributeKeys;
+import org.apache.pekko.http.javadsl.model.RemoteAddress;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.http.javadsl.model.headers.CacheDirectives;
 import org.apache.pekko.http.javadsl.model.headers.CacheControl;
@@ -34,9 +37,11 @@ public final class HttpRoutes extends AllDirectives {
   private final Health health;
   private final List<String> allowedOrigins;
   private final List<Route> extraRoutes;
+  private final NodeLimits limits;
 
   public HttpRoutes(SessionFlow sessions, IceServerProvider iceServers, PrometheusMeterRegistry registry,
-      Health health, List<String> allowedOrigins, List<Route> extraRoutes) {
+      Health health, List<String> allowedOrigins, List<Route> extraRoutes, NodeLimits limits) {
+    this.limits = limits;
     this.sessions = sessions;
     this.iceServers = iceServers;
     this.registry = registry;
@@ -58,15 +63,29 @@ public final class HttpRoutes extends AllDirectives {
   }
 
   private Route webSocket() {
-    if (allowedOrigins.isEmpty()) {
-      return handleWebSocketMessages(sessions.create());
-    }
     return optionalHeaderValueByName("Origin", origin -> {
-      if (origin.isPresent() && !allowedOrigins.contains(origin.get())) {
+      if (!allowedOrigins.isEmpty() && origin.isPresent() && !allowedOrigins.contains(origin.get())) {
         return complete(StatusCodes.FORBIDDEN, "origin not allowed");
       }
-      return handleWebSocketMessages(sessions.create());
+      return clientAddress(ip -> {
+        String refused = limits.openConnection(ip);
+        if (refused != null) {
+          return refused.equals("sessions-per-node")
+              ? complete(StatusCodes.SERVICE_UNAVAILABLE, "this node is full; try another")
+              : complete(StatusCodes.TOO_MANY_REQUESTS, "too many connections from your address");
+        }
+        return handleWebSocketMessages(sessions.create(ip, () -> limits.closeConnection(ip)));
+      });
     });
+  }
+
+  /** The client's address: the connection's, or X-Forwarded-For's when the node trusts its proxy. */
+  private Route clientAddress(java.util.function.Function<String, Route> inner) {
+    if (limits.settings().trustForwardedFor()) {
+      return extractClientIP(remote -> inner.apply(remote.getAddress().map(a -> a.getHostAddress()).orElse("unknown")));
+    }
+    return extractRequest(request -> inner.apply(request.getAttribute(AttributeKeys.remoteAddress)
+        .flatMap(RemoteAddress::getAddress).map(a -> a.getHostAddress()).orElse("unknown")));
   }
 
   private Route iceServers() {

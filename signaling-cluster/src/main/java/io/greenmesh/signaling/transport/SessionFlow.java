@@ -40,9 +40,10 @@ public final class SessionFlow {
     this.materializer = Materializer.matFromSystem(system);
   }
 
-  public Flow<Message, Message, NotUsed> create() {
+  /** The handler of one connection from {@code clientIp}; {@code onClose} runs once when it ends, however it ends. */
+  public Flow<Message, Message, NotUsed> create(String clientIp, Runnable onClose) {
     ActorRef<Session.Command> session = system.systemActorOf(
-        Session.create(deps), "session-" + COUNTER.incrementAndGet(), Props.empty());
+        Session.create(deps, clientIp), "session-" + COUNTER.incrementAndGet(), Props.empty());
 
     Sink<Message, NotUsed> in = Flow.<Message>create()
         .mapAsync(1, this::read)
@@ -72,7 +73,11 @@ public final class SessionFlow {
           });
           return mat;
         });
-    return Flow.fromSinkAndSourceCoupled(in, out);
+    return Flow.fromSinkAndSourceCoupled(in, out)
+        .watchTermination((mat, done) -> {
+          done.whenComplete((d, failure) -> onClose.run());
+          return mat;
+        });
   }
 
   /** Reads a whole frame, never holding more than the size limit of it in memory. */

@@ -1,0 +1,78 @@
+package io.greenmesh.signaling.limits;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.greenmesh.signaling.GreenMeshNode;
+import io.greenmesh.signaling.support.TestNodes;
+import io.greenmesh.signaling.support.WsClient;
+import java.net.http.WebSocketHandshakeException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletionException;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The per-address limits of a node, over real WebSockets from 127.0.0.1. */
+class LimitsWebSocketTest {
+  private static GreenMeshNode node;
+  private final List<WsClient> clients = new ArrayList<>();
+
+  @BeforeAll
+  static void start() {
+    node = TestNodes.start(Map.of(
+        "greenmesh.limits.connections-per-ip", 3,
+        "greenmesh.limits.joins-per-second-per-ip", 0.5,
+        "greenmesh.limits.join-burst-per-ip", 2));
+  }
+
+  @AfterAll
+  static void stop() {
+    node.close();
+  }
+
+  @AfterEach
+  void closeClients() {
+    clients.forEach(WsClient::close);
+  }
+
+  @Test
+  void oneAddressGetsItsShareOfConnectionsAndJoins() throws Exception {
+    for (int i = 0; i < 3; i++) {
+      clients.add(new WsClient(node.httpPort()));
+    }
+    CompletionException refused = assertThrows(CompletionException.class, () -> new WsClient(node.httpPort()));
+    WebSocketHandshakeException handshake = assertInstanceOf(WebSocketHandshakeException.class, refused.getCause());
+    assertEquals(429, handshake.getResponse().statusCode());
+
+    WsClient c = clients.get(0);
+    c.join("lim-a", "A");
+    c.send("{\"type\":\"leave\"}");
+    c.join("lim-b", "A");
+    c.send("{\"type\":\"leave\"}");
+    c.send("{\"type\":\"join\",\"room\":\"lim-c\"}");
+    assertTrue(c.expectError("rate-limited").get("message").asText().contains("too many joins"));
+
+    clients.remove(2).close();
+    long deadline = System.nanoTime() + 5_000_000_000L;
+    while (true) { // the slot is released when the server sees the close
+      try {
+        clients.add(new WsClient(node.httpPort()));
+        break;
+      } catch (CompletionException stillCounted) {
+        assertTrue(System.nanoTime() < deadline, "a closed connection frees its slot");
+        Thread.sleep(100);
+      }
+    }
+    var registry = node.telemetry().registry();
+    assertTrue(registry.get("greenmesh.signaling.limit.refusals").tag("limit", "connections-per-ip").counter()
+        .count() >= 1);
+    assertEquals(1.0, registry.get("greenmesh.signaling.limit.refusals").tag("limit", "joins-per-ip").counter()
+        .count());
+  }
+}
