@@ -88,7 +88,10 @@ start_greenmesh() {
   local http management cluster
   read -r http management cluster <<<"$(free_ports 3)"
   # Rate limits stay at their defaults (50 messages/s, burst 100 per connection): with BENCH_PEERS=1000 the highest
-  # rate, 8,000 msg/s, is 8 messages/s per connection, plus a heartbeat every 5 s.
+  # rate, 8,000 msg/s, is 8 messages/s per connection, plus a heartbeat every 5 s. All the peers come from
+  # 127.0.0.1, so the per-address connection limit (greenmesh.limits.connections-per-ip) is off, as the PeerJS server
+  # has none.
+  GREENMESH_LIMIT_CONNECTIONS_PER_IP=0 \
   GREENMESH_HTTP_HOST=127.0.0.1 \
   GREENMESH_HTTP_PORT=$http \
   GREENMESH_MANAGEMENT_PORT=$management \
