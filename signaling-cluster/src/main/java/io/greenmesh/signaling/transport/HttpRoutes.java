@@ -79,13 +79,22 @@ public final class HttpRoutes extends AllDirectives {
     });
   }
 
-  /** The client's address: the connection's, or X-Forwarded-For's when the node trusts its proxy. */
+  /**
+   * The client's address: the connection's own, or — when the node trusts its proxy — the last X-Forwarded-For entry,
+   * the one that proxy appended (earlier entries are whatever the client chose to send).
+   */
   private Route clientAddress(java.util.function.Function<String, Route> inner) {
-    if (limits.settings().trustForwardedFor()) {
-      return extractClientIP(remote -> inner.apply(remote.getAddress().map(a -> a.getHostAddress()).orElse("unknown")));
-    }
-    return extractRequest(request -> inner.apply(request.getAttribute(AttributeKeys.remoteAddress)
-        .flatMap(RemoteAddress::getAddress).map(a -> a.getHostAddress()).orElse("unknown")));
+    return extractRequest(request -> {
+      String connection = request.getAttribute(AttributeKeys.remoteAddress)
+          .flatMap(RemoteAddress::getAddress).map(a -> a.getHostAddress()).orElse("unknown");
+      if (!limits.settings().trustForwardedFor()) {
+        return inner.apply(connection);
+      }
+      return inner.apply(request.getHeader("X-Forwarded-For")
+          .map(h -> h.value().substring(h.value().lastIndexOf(',') + 1).strip())
+          .filter(v -> !v.isEmpty())
+          .orElse(connection));
+    });
   }
 
   private Route iceServers() {

@@ -75,4 +75,25 @@ class LimitsWebSocketTest {
     assertEquals(1.0, registry.get("greenmesh.signaling.limit.refusals").tag("limit", "joins-per-ip").counter()
         .count());
   }
+
+  @Test
+  void behindATrustedProxyTheAddressItAppendedCounts() {
+    GreenMeshNode proxied = TestNodes.start(Map.of(
+        "greenmesh.limits.connections-per-ip", 1,
+        "greenmesh.limits.trust-forwarded-for", true));
+    try {
+      java.net.URI uri = java.net.URI.create("ws://127.0.0.1:" + proxied.httpPort() + "/v1/ws");
+      clients.add(new WsClient(uri, Map.of("X-Forwarded-For", "203.0.113.9, 198.51.100.1")));
+      clients.add(new WsClient(uri, Map.of("X-Forwarded-For", "198.51.100.2")));
+      // A client cannot dodge the limit by prepending addresses of its own: the proxy's entry is the last one.
+      CompletionException refused = assertThrows(CompletionException.class,
+          () -> new WsClient(uri, Map.of("X-Forwarded-For", "192.0.2.77, 198.51.100.1")));
+      assertEquals(429, assertInstanceOf(WebSocketHandshakeException.class, refused.getCause())
+          .getResponse().statusCode());
+    } finally {
+      clients.forEach(WsClient::close);
+      clients.clear();
+      proxied.close();
+    }
+  }
 }

@@ -30,10 +30,14 @@ public final class WsClient implements AutoCloseable {
 
   /** A client of another WebSocket endpoint of the node (the PeerJS one, for instance). */
   public WsClient(URI uri) {
-    this.socket = HTTP.newWebSocketBuilder()
-        .connectTimeout(Duration.ofSeconds(5))
-        .buildAsync(uri, new Listener())
-        .join();
+    this(uri, java.util.Map.of());
+  }
+
+  /** With extra request headers (X-Forwarded-For, Origin, ...). */
+  public WsClient(URI uri, java.util.Map<String, String> headers) {
+    WebSocket.Builder builder = HTTP.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(5));
+    headers.forEach(builder::header);
+    this.socket = builder.buildAsync(uri, new Listener()).join();
   }
 
   public WsClient send(String json) {
