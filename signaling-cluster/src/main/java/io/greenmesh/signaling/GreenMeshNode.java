@@ -24,6 +24,7 @@ import io.greenmesh.signaling.peerjs.PeerJs;
 import io.greenmesh.signaling.session.SessionTokens;
 import io.greenmesh.signaling.transport.HttpRoutes;
 import io.greenmesh.signaling.transport.SessionFlow;
+import io.greenmesh.signaling.transport.TlsCertificates;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
@@ -91,6 +92,24 @@ public final class GreenMeshNode implements AutoCloseable {
     return config;
   }
 
+  /** The HTTP server, with HTTPS when a certificate is configured (checked for renewal every reload-interval). */
+  private static org.apache.pekko.http.javadsl.ServerBuilder serverAt(ActorSystem<Void> system, Config config,
+      NodeSettings node) {
+    org.apache.pekko.http.javadsl.ServerBuilder builder = Http.get(system).newServerAt(node.httpHost(), node.httpPort());
+    String cert = config.getString("greenmesh.http.tls.cert");
+    String key = config.getString("greenmesh.http.tls.key");
+    if (cert.isEmpty() && key.isEmpty()) {
+      return builder;
+    }
+    if (cert.isEmpty() || key.isEmpty()) {
+      throw new IllegalArgumentException("TLS needs both GREENMESH_TLS_CERT and GREENMESH_TLS_KEY");
+    }
+    TlsCertificates tls = new TlsCertificates(java.nio.file.Path.of(cert), java.nio.file.Path.of(key));
+    Duration every = config.getDuration("greenmesh.http.tls.reload-interval");
+    system.scheduler().scheduleAtFixedRate(every, every, tls::reloadIfChanged, system.executionContext());
+    return builder.enableHttps(org.apache.pekko.http.javadsl.ConnectionContext.httpsServer(tls::newEngine));
+  }
+
   private static String randomSecret() {
     byte[] random = new byte[32];
     new SecureRandom().nextBytes(random);
@@ -140,7 +159,7 @@ public final class GreenMeshNode implements AutoCloseable {
               PeerJs.start(system, config, node.allowedOrigins())),
           Limits.get(system));
       ServerBinding binding = await(
-          Http.get(system).newServerAt(node.httpHost(), node.httpPort()).bind(routes.routes()),
+          serverAt(system, config, node).bind(routes.routes()),
           "HTTP port " + node.httpPort() + " (GREENMESH_HTTP_PORT) on " + node.httpHost());
       binding.addToCoordinatedShutdown(Duration.ofSeconds(10), system);
       return new GreenMeshNode(system, binding, relay);
