@@ -19,6 +19,7 @@ import io.greenmesh.turn.message.StunMessage;
 import java.io.IOException;
 import java.net.DatagramPacket;
 import java.net.InetSocketAddress;
+import java.net.PortUnreachableException;
 import java.net.SocketTimeoutException;
 import java.nio.channels.DatagramChannel;
 import java.util.ArrayList;
@@ -127,6 +128,13 @@ final class TurnClientSession {
     knownChallenge(r, n);
   }
 
+  private static void sleepQuietly(long untilNanos) {
+    long left = untilNanos - System.nanoTime();
+    if (left > 0) {
+      java.util.concurrent.locks.LockSupport.parkNanos(left);
+    }
+  }
+
   private StunMessage transact(StunMessage request, byte[] signingKey) throws IOException {
     byte[] bytes = StunEncoder.encode(request, signingKey, true);
     byte[] in = new byte[2048];
@@ -139,6 +147,10 @@ final class TurnClientSession {
           packet.setLength(in.length);
           channel.socket().receive(packet);
         } catch (SocketTimeoutException e) {
+          break;
+        } catch (PortUnreachableException e) {
+          // ICMP from an earlier transmission: the server is not listening (yet); retransmit after the interval.
+          sleepQuietly(until);
           break;
         }
         if (StunDecoder.decode(in, 0, packet.getLength()) instanceof DecodeResult.Decoded d
