@@ -4,14 +4,9 @@ import static io.greenmesh.signaling.e2e.Call.eventually;
 import static io.greenmesh.signaling.e2e.DemoPage.number;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import io.greenmesh.signaling.GreenMeshNode;
 import io.greenmesh.signaling.support.TestNodes;
-import java.net.InetAddress;
-import java.net.NetworkInterface;
-import java.net.SocketException;
-import java.net.UnknownHostException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -26,32 +21,44 @@ import org.openqa.selenium.WebElement;
 
 /**
  * Two real browsers open the demo page of one room on an in-process GreenMesh node and hold a video call: the
- * page, greenmesh.js, the WebSocket protocol and the browsers' WebRTC stacks all take part. Media stays on this
- * machine: the node listens on 127.0.0.1, there are no STUN or TURN servers, and the pair that ICE selects joins
- * two host candidates of this machine.
+ * page, greenmesh.js, the WebSocket protocol and the browsers' WebRTC stacks all take part. Media stays in the test's
+ * own network: the browsers run in a {@link TestNetwork} namespace (loopback and one veth address), the node listens
+ * on the veth's root end, there are no STUN or TURN servers, and the pair that ICE selects joins two host candidates
+ * on loopback or the namespace address.
  */
 @Timeout(120)
 class BrowserCallE2ETest {
 
   static final Duration CALL_DEADLINE = Duration.ofSeconds(30);
 
+  private TestNetwork network;
+  private Browsers browsers;
   private GreenMeshNode node;
-  private final Browsers browsers = new Browsers();
 
   @BeforeEach
   void startNode() {
     HeadlessChromium.requireInstalled();
-    // Loopback, ports the system picks, no STUN or TURN servers: ICE can only use host candidates.
-    node = TestNodes.start(Map.of());
+    network = TestNetwork.create();
+    browsers = new Browsers(network);
+    // The veth's root end, ports the system picks, no STUN or TURN servers: ICE can only use host candidates.
+    node = TestNodes.start(network.nodeSettings());
   }
 
   @AfterEach
   void stopEverything() {
     try {
-      browsers.close();
+      if (browsers != null) {
+        browsers.close();
+      }
     } finally {
-      if (node != null) {
-        node.close();
+      try {
+        if (node != null) {
+          node.close();
+        }
+      } finally {
+        if (network != null) {
+          network.close();
+        }
       }
     }
   }
@@ -69,8 +76,8 @@ class BrowserCallE2ETest {
       assertEquals("host", link.get("localCandidateType"), () -> "selected pair, local side: " + link);
       assertEquals("host", link.get("remoteCandidateType"), () -> "selected pair, remote side: " + link);
       assertEquals("direct", link.get("path"), () -> "path badge: " + link);
-      assertOnThisMachine((String) link.get("localAddress"), link);
-      assertOnThisMachine((String) link.get("remoteAddress"), link);
+      network.assertConfined((String) link.get("localAddress"), link);
+      network.assertConfined((String) link.get("remoteAddress"), link);
     }
   }
 
@@ -112,7 +119,8 @@ class BrowserCallE2ETest {
         CompletableFuture.runAsync(() -> call.bob().script("window.greenmeshDemo.client.restartIce();")))
         .join();
 
-    eventually("both sides connected again on fresh candidates", Duration.ofSeconds(20), () -> {
+    eventually(() -> "both sides connected again on fresh candidates (A was on " + adaWas + ", B on " + bobWas
+        + "); A sees " + call.ada().onlyPeer() + ", B sees " + call.bob().onlyPeer(), Duration.ofSeconds(20), () -> {
       Map<String, Object> ada = call.ada().onlyPeer();
       Map<String, Object> bob = call.bob().onlyPeer();
       return ada != null && bob != null
@@ -120,6 +128,11 @@ class BrowserCallE2ETest {
           && ada.get("localAddress") != null && !ada.get("localAddress").equals(adaWas)
           && bob.get("localAddress") != null && !bob.get("localAddress").equals(bobWas);
     });
+    for (DemoPage page : List.of(call.ada(), call.bob())) {
+      Map<String, Object> link = page.onlyPeer();
+      network.assertConfined((String) link.get("localAddress"), link);
+      network.assertConfined((String) link.get("remoteAddress"), link);
+    }
     long framesNow = number(call.ada().onlyPeer(), "framesDecoded");
     eventually("A keeps decoding B's video", Duration.ofSeconds(10),
         () -> number(call.ada().onlyPeer(), "framesDecoded") > framesNow + 20);
@@ -159,22 +172,9 @@ class BrowserCallE2ETest {
 
   private Call startCall() {
     String room = "e2e-room-" + UUID.randomUUID().toString().substring(0, 8);
-    String base = DemoPage.url(node, room);
+    String base = DemoPage.url(network, node, room);
     DemoPage ada = browsers.open(base + "?name=A");
     DemoPage bob = browsers.open(base + "?name=B");
     return Call.await(ada, bob, CALL_DEADLINE);
-  }
-
-  /** An "address:port" of the selected pair must belong to this machine: the media never left it. */
-  private static void assertOnThisMachine(String addressAndPort, Map<String, Object> link) {
-    assertTrue(addressAndPort != null && addressAndPort.lastIndexOf(':') > 0, () -> "pair address: " + link);
-    String host = addressAndPort.substring(0, addressAndPort.lastIndexOf(':'));
-    try {
-      InetAddress address = InetAddress.getByName(host);
-      assertTrue(address.isLoopbackAddress() || NetworkInterface.getByInetAddress(address) != null,
-          () -> host + " is not an address of this machine: " + link);
-    } catch (UnknownHostException | SocketException e) {
-      fail("pair address " + host + " of " + link + ": " + e);
-    }
   }
 }

@@ -3,14 +3,27 @@ package io.greenmesh.signaling.e2e;
 import java.util.ArrayList;
 import java.util.List;
 
-/** The headless Chromiums one test opened; {@link #close()} quits them all and deletes their profiles. */
+/**
+ * The headless Chromiums one test opened, all in the namespace of one {@link TestNetwork}; {@link #close()} quits
+ * them all and deletes their profiles.
+ */
 final class Browsers implements AutoCloseable {
 
+  private final TestNetwork network;
   private final List<HeadlessChromium> open = new ArrayList<>();
 
-  /** A fresh browser (own profile, fake camera) showing {@code url}; WebRTC may use loopback host candidates. */
+  Browsers(TestNetwork network) {
+    this.network = network;
+  }
+
+  /**
+   * A fresh browser (own profile, fake camera) in the test's namespace showing {@code url}; WebRTC may use loopback
+   * and namespace host candidates, and {@code url}'s origin counts as secure.
+   */
   DemoPage open(String url) {
-    HeadlessChromium browser = HeadlessChromium.start(HeadlessChromium.LOOPBACK_WEBRTC);
+    List<String> arguments = new ArrayList<>(HeadlessChromium.LOOPBACK_WEBRTC);
+    arguments.add(HeadlessChromium.secureOrigin(url));
+    HeadlessChromium browser = HeadlessChromium.start(network, arguments);
     open.add(browser);
     browser.driver().get(url);
     return new DemoPage(browser.driver());

@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 
 /** Two demo pages of one room once their call is up: what each saw of the other, and when. */
 record Call(DemoPage ada, DemoPage bob, Map<String, Object> adaSeesBob, Map<String, Object> bobSeesAda,
@@ -39,10 +40,15 @@ record Call(DemoPage ada, DemoPage bob, Map<String, Object> adaSeesBob, Map<Stri
 
   /** Polls {@code condition} every 200 ms until it holds; fails the test after {@code timeout}. */
   static void eventually(String what, Duration timeout, BooleanSupplier condition) {
+    eventually(() -> what, timeout, condition);
+  }
+
+  /** As {@link #eventually(String, Duration, BooleanSupplier)}, describing the failure as it is then. */
+  static void eventually(Supplier<String> what, Duration timeout, BooleanSupplier condition) {
     Instant deadline = Instant.now().plus(timeout);
     while (!condition.getAsBoolean()) {
       if (Instant.now().isAfter(deadline)) {
-        fail("not within " + timeout.toSeconds() + " s: " + what);
+        fail("not within " + timeout.toSeconds() + " s: " + what.get());
       }
       sleep(200);
     }

@@ -15,9 +15,9 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * coturn (Debian's {@code turnserver}) on 127.0.0.1, a reference TURN server for the relayed-call tests: it accepts
- * TURN REST API credentials signed with {@code secret}, relays between loopback addresses, and is stopped by its
- * own process id.
+ * coturn (Debian's {@code turnserver}), a reference TURN server for the relayed-call tests: it listens and relays on
+ * one address the test chooses (the root end of a {@link TestNetwork}), accepts TURN REST API credentials signed
+ * with {@code secret}, refuses loopback peers, and is stopped by its own process id.
  */
 final class Coturn implements AutoCloseable {
 
@@ -25,11 +25,13 @@ final class Coturn implements AutoCloseable {
 
   private final Process process;
   private final Path workDir;
+  private final InetAddress address;
   private final int port;
 
-  private Coturn(Process process, Path workDir, int port) {
+  private Coturn(Process process, Path workDir, InetAddress address, int port) {
     this.process = process;
     this.workDir = workDir;
+    this.address = address;
     this.port = port;
   }
 
@@ -43,21 +45,23 @@ final class Coturn implements AutoCloseable {
     assumeTrue(installed, "skipping the coturn test: it " + message);
   }
 
-  static Coturn start(String secret) throws IOException, InterruptedException {
+  /** coturn listening and relaying on {@code address} only. */
+  static Coturn start(String secret, InetAddress address) throws IOException, InterruptedException {
     Path workDir = Files.createTempDirectory("greenmesh-coturn-");
-    int port = freeUdpAndTcpPort();
+    int port = freeUdpAndTcpPort(address);
+    String ip = address.getHostAddress();
     List<String> command = List.of(TURNSERVER.toString(), "-n",
-        "--listening-ip=127.0.0.1", "--relay-ip=127.0.0.1", "--listening-port=" + port,
+        "--listening-ip=" + ip, "--relay-ip=" + ip, "--listening-port=" + port,
         "--min-port=" + (port + 1), "--max-port=" + (port + 200),
         "--use-auth-secret", "--static-auth-secret=" + secret, "--realm=greenmesh.test",
-        "--allow-loopback-peers", "--no-cli", "--no-tls", "--no-dtls", "--no-rfc5780", "--no-multicast-peers",
+        "--no-cli", "--no-tls", "--no-dtls", "--no-rfc5780", "--no-multicast-peers",
         "--userdb=" + workDir.resolve("turndb"), "--pidfile=" + workDir.resolve("turnserver.pid"),
         "--log-file=" + workDir.resolve("turnserver.log"), "--simple-log", "--no-stdout-log");
     Process process = new ProcessBuilder(command)
         .redirectErrorStream(true)
         .redirectOutput(workDir.resolve("stdout.log").toFile())
         .start();
-    Coturn coturn = new Coturn(process, workDir, port);
+    Coturn coturn = new Coturn(process, workDir, address, port);
     try {
       coturn.awaitListening();
     } catch (IOException | RuntimeException | InterruptedException e) {
@@ -69,7 +73,7 @@ final class Coturn implements AutoCloseable {
 
   /** {@code turn:} URL (UDP) to put in the node's {@code greenmesh.ice.turn-urls}. */
   String udpUrl() {
-    return "turn:127.0.0.1:" + port + "?transport=udp";
+    return "turn:" + address.getHostAddress() + ":" + port + "?transport=udp";
   }
 
   private void awaitListening() throws IOException, InterruptedException {
@@ -79,7 +83,7 @@ final class Coturn implements AutoCloseable {
         throw new IllegalStateException("turnserver exited with " + process.exitValue() + ": " + log());
       }
       try (java.net.Socket probe = new java.net.Socket()) {
-        probe.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 200);
+        probe.connect(new InetSocketAddress(address, port), 200);
         return;
       } catch (IOException notYet) {
         Thread.sleep(100);
@@ -112,15 +116,15 @@ final class Coturn implements AutoCloseable {
     }
   }
 
-  /** A loopback port free for both TCP and UDP right now, with room for the relay range above it. */
-  private static int freeUdpAndTcpPort() {
+  /** A port of {@code address} free for both TCP and UDP right now, with room for the relay range above it. */
+  private static int freeUdpAndTcpPort(InetAddress address) {
     for (int attempt = 0; attempt < 50; attempt++) {
-      try (ServerSocket tcp = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      try (ServerSocket tcp = new ServerSocket(0, 1, address)) {
         int port = tcp.getLocalPort();
         if (port > 65_000) {
           continue;
         }
-        try (DatagramSocket udp = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), port))) {
+        try (DatagramSocket udp = new DatagramSocket(new InetSocketAddress(address, port))) {
           return port;
         } catch (IOException taken) {
           // try another
@@ -129,6 +133,6 @@ final class Coturn implements AutoCloseable {
         throw new UncheckedIOException(e);
       }
     }
-    throw new IllegalStateException("no free loopback port for turnserver");
+    throw new IllegalStateException("no free port on " + address + " for turnserver");
   }
 }

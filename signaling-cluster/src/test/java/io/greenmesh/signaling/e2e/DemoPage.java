@@ -61,9 +61,9 @@ final class DemoPage {
     return driver.findElement(By.id(id));
   }
 
-  /** The demo page of {@code room} on {@code node}, as a browser must open it (localhost is a secure context). */
-  static String url(GreenMeshNode node, String room) {
-    return "http://localhost:" + node.httpPort() + "/" + room;
+  /** The demo page of {@code room} on {@code node}, as a browser in {@code network}'s namespace opens it. */
+  static String url(TestNetwork network, GreenMeshNode node, String room) {
+    return network.url(node.httpPort()) + "/" + room;
   }
 
   static long number(Map<String, Object> values, String key) {

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -16,16 +17,20 @@ import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
 
 /**
- * One headless Debian Chromium driven by the Debian chromedriver, with a fake camera and microphone.
+ * One headless Debian Chromium driven by the Debian chromedriver, with a fake camera and microphone, running inside
+ * the network namespace of a {@link TestNetwork}.
  *
  * <p>Selenium Manager never runs: the driver comes from a {@link ChromeDriverService} built on
- * {@code /usr/bin/chromedriver} and the browser binary is set explicitly, so nothing is downloaded.
+ * {@code /usr/bin/chromedriver} and the browser binary is set explicitly, so nothing is downloaded. chromedriver runs
+ * here, in the root namespace; its browser binary is a script that starts Chromium in the namespace, and the two talk
+ * DevTools over a pipe ({@code --remote-debugging-pipe}), not over TCP, which could not cross the namespaces.
  */
 public final class HeadlessChromium implements AutoCloseable {
 
   /**
    * Host candidates with their real addresses (Chromium otherwise hides them behind mDNS names that nothing
-   * resolves here), loopback candidates allowed, so that a machine with only {@code lo} can still connect.
+   * resolves here, announcing them by multicast), loopback candidates allowed. Inside the {@link TestNetwork}
+   * namespace the only addresses are loopback and the namespace's end of the veth pair.
    */
   public static final List<String> LOOPBACK_WEBRTC = List.of(
       "--disable-features=WebRtcHideLocalIpsWithMdns",
@@ -58,8 +63,11 @@ public final class HeadlessChromium implements AutoCloseable {
     assumeTrue(installed, "skipping the browser test: it " + message);
   }
 
-  /** Starts a browser; {@code extraArguments} are added to the standard headless, fake-media flags. */
-  public static HeadlessChromium start(List<String> extraArguments) {
+  /**
+   * Starts a browser in {@code network}'s namespace; {@code extraArguments} are added to the standard headless,
+   * fake-media flags.
+   */
+  public static HeadlessChromium start(TestNetwork network, List<String> extraArguments) {
     System.setProperty("webdriver.chrome.driver", CHROMEDRIVER.toString());
     Path userDataDir;
     try {
@@ -68,7 +76,7 @@ public final class HeadlessChromium implements AutoCloseable {
       throw new UncheckedIOException(e);
     }
     ChromeOptions options = new ChromeOptions();
-    options.setBinary(CHROMIUM.toFile());
+    options.setBinary(network.chromiumBinary().toFile());
     options.addArguments(
         "--headless=new",
         "--no-sandbox",
@@ -81,7 +89,8 @@ public final class HeadlessChromium implements AutoCloseable {
         "--user-data-dir=" + userDataDir,
         "--use-fake-device-for-media-stream",
         "--use-fake-ui-for-media-stream",
-        "--window-size=1280,720");
+        "--window-size=1280,720",
+        "--remote-debugging-pipe");
     options.addArguments(extraArguments);
     ChromeDriverService service = new ChromeDriverService.Builder()
         .usingDriverExecutable(CHROMEDRIVER.toFile())
@@ -97,6 +106,15 @@ public final class HeadlessChromium implements AutoCloseable {
       deleteTree(userDataDir);
       throw e;
     }
+  }
+
+  /**
+   * {@code --unsafely-treat-insecure-origin-as-secure} for the origin of {@code url}: pages served by the node on the
+   * veth address are not {@code localhost}, and {@code getUserMedia} needs a secure context.
+   */
+  public static String secureOrigin(String url) {
+    URI uri = URI.create(url);
+    return "--unsafely-treat-insecure-origin-as-secure=" + uri.getScheme() + "://" + uri.getHost() + ":" + uri.getPort();
   }
 
   public ChromeDriver driver() {

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import io.greenmesh.signaling.GreenMeshNode;
 import io.greenmesh.signaling.support.TestNodes;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -19,33 +20,46 @@ import org.junit.jupiter.api.Timeout;
 
 /**
  * The demo's {@code ?relay=1}: both browsers may only use relay candidates, from the TURN server the node lists in
- * {@code welcome.iceServers} with TURN REST credentials it signed. That server is coturn on 127.0.0.1 (so the node's
- * credentials are checked against a reference implementation), or the node's own embedded relay.
+ * {@code welcome.iceServers} with TURN REST credentials it signed. That server is coturn (so the node's credentials
+ * are checked against a reference implementation), or the node's own embedded relay; either listens and relays on the
+ * root end of the {@link TestNetwork} veth pair, and the browsers run in its namespace, so every allocation, check
+ * and relayed packet stays between the test's own addresses.
  */
 @Timeout(120)
 class RelayedCallE2ETest {
 
+  private TestNetwork network;
+  private Browsers browsers;
   private Coturn coturn;
   private GreenMeshNode node;
-  private final Browsers browsers = new Browsers();
 
   @BeforeEach
   void requireBrowser() {
     HeadlessChromium.requireInstalled();
+    network = TestNetwork.create();
+    browsers = new Browsers(network);
   }
 
   @AfterEach
   void stopEverything() {
     try {
-      browsers.close();
+      if (browsers != null) {
+        browsers.close();
+      }
     } finally {
       try {
         if (node != null) {
           node.close();
         }
       } finally {
-        if (coturn != null) {
-          coturn.close();
+        try {
+          if (coturn != null) {
+            coturn.close();
+          }
+        } finally {
+          if (network != null) {
+            network.close();
+          }
         }
       }
     }
@@ -55,27 +69,32 @@ class RelayedCallE2ETest {
   void throughCoturnWithTheNodesCredentials() throws Exception {
     Coturn.requireInstalled();
     String secret = UUID.randomUUID().toString();
-    coturn = Coturn.start(secret);
-    node = TestNodes.start(Map.of("greenmesh.turn.secret", secret, "greenmesh.ice.turn-urls", List.of(coturn.udpUrl())));
+    coturn = Coturn.start(secret, network.hostAddress());
+    Map<String, Object> settings = new HashMap<>(network.nodeSettings());
+    settings.put("greenmesh.turn.secret", secret);
+    settings.put("greenmesh.ice.turn-urls", List.of(coturn.udpUrl()));
+    node = TestNodes.start(settings);
     relayOnlyCallGoesThroughTurnAndIsAccountedAsRelayed();
   }
 
   @Test
   void throughTheNodesEmbeddedRelay() {
-    node = TestNodes.start(Map.of(
+    String relay = network.hostAddress().getHostAddress();
+    Map<String, Object> settings = new HashMap<>(network.nodeSettings());
+    settings.putAll(Map.of(
         "greenmesh.turn.enabled", true,
-        "greenmesh.turn.host", "127.0.0.1",
+        "greenmesh.turn.host", relay,
         "greenmesh.turn.port", 0,
-        "greenmesh.turn.relay-address", "127.0.0.1",
-        "greenmesh.turn.allow-loopback-peers", true,
+        "greenmesh.turn.relay-address", relay,
         "greenmesh.turn.metrics-port", 0));
+    node = TestNodes.start(settings);
     assumeTrue(node.turnPort() > 0, "the node does not run its embedded TURN relay yet (EmbeddedRelay)");
     relayOnlyCallGoesThroughTurnAndIsAccountedAsRelayed();
   }
 
   /** Two pages with {@code ?relay=1} in one room of {@link #node}. */
   private void relayOnlyCallGoesThroughTurnAndIsAccountedAsRelayed() {
-    String base = DemoPage.url(node, "e2e-relay-" + UUID.randomUUID().toString().substring(0, 8));
+    String base = DemoPage.url(network, node, "e2e-relay-" + UUID.randomUUID().toString().substring(0, 8));
     DemoPage ada = browsers.open(base + "?name=A&relay=1");
     DemoPage bob = browsers.open(base + "?name=B&relay=1");
     Call call = Call.await(ada, bob, BrowserCallE2ETest.CALL_DEADLINE);
@@ -84,6 +103,8 @@ class RelayedCallE2ETest {
       assertEquals("relay", link.get("localCandidateType"), () -> "selected pair, local side: " + link
           + (coturn == null ? "" : "\ncoturn: " + coturn.log()));
       assertEquals("relayed", link.get("path"), () -> "path: " + link);
+      network.assertConfined((String) link.get("localAddress"), link);
+      network.assertConfined((String) link.get("remoteAddress"), link);
       assertTrue(number(link, "framesDecoded") > 0, () -> "video decoded: " + link);
     }
     for (DemoPage page : List.of(ada, bob)) {
