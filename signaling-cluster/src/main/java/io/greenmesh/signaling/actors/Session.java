@@ -650,7 +650,6 @@ public final class Session {
   }
 
   private Behavior<Command> slowReader() {
-    metrics.closed("slow-reader");
     // The outbound stream has failed already; the peer may resume like after any dropped connection.
     return room != null && roomRef != null ? detach() : stopConnected();
   }

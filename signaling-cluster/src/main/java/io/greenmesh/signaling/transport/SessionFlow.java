@@ -68,6 +68,8 @@ public final class SessionFlow {
         .watchTermination((mat, done) -> {
           done.whenComplete((d, failure) -> {
             if (failure instanceof BufferOverflowException) {
+              // Counted here: the session may already have seen the connection close by the time it hears why.
+              deps.metrics().closed("slow-reader");
               session.tell(new Session.SlowReader());
             }
           });
