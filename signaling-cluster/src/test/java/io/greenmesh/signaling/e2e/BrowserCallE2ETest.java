@@ -120,7 +120,8 @@ class BrowserCallE2ETest {
         .join();
 
     eventually(() -> "both sides connected again on fresh candidates (A was on " + adaWas + ", B on " + bobWas
-        + "); A sees " + call.ada().onlyPeer() + ", B sees " + call.bob().onlyPeer(), Duration.ofSeconds(20), () -> {
+        + "); A sees " + call.ada().onlyPeer() + " " + call.ada().negotiationState() + ", B sees "
+        + call.bob().onlyPeer() + " " + call.bob().negotiationState(), Duration.ofSeconds(20), () -> {
       Map<String, Object> ada = call.ada().onlyPeer();
       Map<String, Object> bob = call.bob().onlyPeer();
       return ada != null && bob != null

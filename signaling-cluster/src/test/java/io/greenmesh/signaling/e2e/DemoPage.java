@@ -52,6 +52,21 @@ final class DemoPage {
         "return window.greenmeshDemo.events.filter(e => e.type === arguments[0]).map(e => e.detail);", type);
   }
 
+  /** For failure messages: per peer, who is polite, the signaling state, local and remote ICE ufrags, errors. */
+  String negotiationState() {
+    try {
+      return String.valueOf(script("""
+        const c = window.greenmeshDemo.client;
+        const ufrag = (d) => { const m = d && d.sdp.match(/^a=ice-ufrag:(\\S+)/m); return m ? m[1] : null; };
+        return JSON.stringify({peers: [...c._peers.values()].map((p) => ({polite: p.polite,
+            signaling: p.pc && p.pc.signalingState, local: p.pc && ufrag(p.pc.localDescription),
+            remote: p.pc && ufrag(p.pc.remoteDescription)})),
+          errors: window.greenmeshDemo.events.filter((e) => e.type === 'error').map((e) => e.detail)});"""));
+    } catch (RuntimeException e) {
+      return "(negotiation state unreadable: " + String.valueOf(e.getMessage()).lines().findFirst().orElse("") + ")";
+    }
+  }
+
   /** The status line the person sees. */
   String status() {
     return String.valueOf(script("const s = document.getElementById('status'); return s ? s.textContent : null;"));
