@@ -24,7 +24,6 @@ import io.greenmesh.signaling.peerjs.PeerJs;
 import io.greenmesh.signaling.session.SessionTokens;
 import io.greenmesh.signaling.transport.HttpRoutes;
 import io.greenmesh.signaling.transport.SessionFlow;
-import io.greenmesh.signaling.transport.TlsCertificates;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
@@ -104,10 +103,21 @@ public final class GreenMeshNode implements AutoCloseable {
     if (cert.isEmpty() || key.isEmpty()) {
       throw new IllegalArgumentException("TLS needs both GREENMESH_TLS_CERT and GREENMESH_TLS_KEY");
     }
-    TlsCertificates tls = new TlsCertificates(java.nio.file.Path.of(cert), java.nio.file.Path.of(key));
-    Duration every = config.getDuration("greenmesh.http.tls.reload-interval");
-    system.scheduler().scheduleAtFixedRate(every, every, tls::reloadIfChanged, system.executionContext());
-    return builder.enableHttps(org.apache.pekko.http.javadsl.ConnectionContext.httpsServer(tls::newEngine));
+    javax.net.ssl.SSLContext tls;
+    try {
+      // The relay's PEM handling: the certificate is re-read on a handshake once reload-interval has passed and a
+      // file changed, so renewals need no restart.
+      tls = io.greenmesh.turn.transport.PemTls.serverContext(java.nio.file.Path.of(cert), java.nio.file.Path.of(key),
+          config.getDuration("greenmesh.http.tls.reload-interval"));
+    } catch (java.io.IOException e) {
+      throw new IllegalArgumentException("cannot use TLS certificate " + cert + " with key " + key + ": "
+          + e.getMessage(), e);
+    }
+    return builder.enableHttps(org.apache.pekko.http.javadsl.ConnectionContext.httpsServer(() -> {
+      javax.net.ssl.SSLEngine engine = tls.createSSLEngine();
+      engine.setUseClientMode(false);
+      return engine;
+    }));
   }
 
   private static String randomSecret() {
