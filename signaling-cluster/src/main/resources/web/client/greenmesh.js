@@ -132,13 +132,7 @@ export class GreenMeshClient extends EventTarget {
    * through perfect negotiation, so both sides may call it at once.
    */
   restartIce() {
-    for (const peer of this._peers.values()) {
-      if (!peer.pc) continue;
-      // Remembered until our ICE credentials really change: see _handleSignal.
-      peer.restartFromUfrag = iceUfrag(peer.pc.localDescription);
-      peer.restartOffers = 0;
-      peer.pc.restartIce();
-    }
+    for (const peer of this._peers.values()) peer.pc?.restartIce();
   }
 
   /**
@@ -559,7 +553,17 @@ export class GreenMeshClient extends EventTarget {
     });
     peer.pc = pc;
 
-    pc.addEventListener('negotiationneeded', () => this._offer(peer, pc));
+    pc.addEventListener('negotiationneeded', async () => {
+      try {
+        peer.makingOffer = true;
+        await pc.setLocalDescription();
+        this._signal(peer, { description: pc.localDescription.toJSON() });
+      } catch (err) {
+        this._emitError('negotiation', err.message, peer.peerId);
+      } finally {
+        peer.makingOffer = false;
+      }
+    });
     pc.addEventListener('icecandidate', ({ candidate }) => {
       this._signal(peer, { candidate: candidate ? candidate.toJSON() : null });
     });
@@ -643,45 +647,12 @@ export class GreenMeshClient extends EventTarget {
       const early = peer.pendingCandidates;
       peer.pendingCandidates = [];
       for (const c of early) await this._addCandidate(peer, c);
-      await this._finishRestart(peer);
     } else if (candidate !== undefined) {
       if (!pc.remoteDescription) {
         peer.pendingCandidates.push(candidate);
         return;
       }
       await this._addCandidate(peer, candidate);
-    }
-  }
-
-  /** Sends an offer (perfect negotiation); `options` for an explicit createOffer, e.g. { iceRestart: true }. */
-  async _offer(peer, pc, options) {
-    try {
-      peer.makingOffer = true;
-      await (options ? pc.setLocalDescription(await pc.createOffer(options)) : pc.setLocalDescription());
-      this._signal(peer, { description: pc.localDescription.toJSON() });
-    } catch (err) {
-      this._emitError('negotiation', err.message, peer.peerId);
-    } finally {
-      peer.makingOffer = false;
-    }
-  }
-
-  /**
-   * When both sides restart ICE at once, the polite side's restart offer is rolled back, Chromium answers the other
-   * side's restart with our old ICE credentials (our candidates never change) and fires no new negotiationneeded:
-   * back in stable with the credentials restartIce() meant to replace, offer an ICE restart ourselves (a few times
-   * at most).
-   */
-  async _finishRestart(peer) {
-    const pc = peer.pc;
-    if (peer.restartFromUfrag === undefined || !pc || pc.signalingState !== 'stable') return;
-    peer.restartOffers = (peer.restartOffers ?? 0) + 1;
-    if (peer.restartFromUfrag !== null && iceUfrag(pc.localDescription) === peer.restartFromUfrag
-        && peer.restartOffers <= 3) {
-      await this._offer(peer, pc, { iceRestart: true });
-    } else {
-      peer.restartFromUfrag = undefined;
-      peer.restartOffers = 0;
     }
   }
 
@@ -774,12 +745,6 @@ export class GreenMeshClient extends EventTarget {
 }
 
 // ------------------------------------------------------------------ helpers (no client state)
-
-/** The ICE username fragment of a session description (its first a=ice-ufrag line), or null. */
-function iceUfrag(description) {
-  const match = description?.sdp?.match(/^a=ice-ufrag:(\S+)/m);
-  return match ? match[1] : null;
-}
 
 function closePc(peer) {
   const pc = peer.pc;
@@ -875,9 +840,8 @@ async function readPeerStats(peer) {
       out.path = relayed ? 'relayed' : 'direct';
     }
   }
-  // Cumulative bytes sent to this peer: what its candidate pairs sent — SRTP, SRTCP and DTLS as they cross the
-  // network, which is what a relay (or a server) would carry — else outbound RTP payload + headers.
-  const sent = pairsSent > 0 ? monotonic(peer, 'pairs', pairsSent) : rtpSent;
+  // Cumulative bytes sent to this peer: outbound RTP (payload + headers), else what its candidate pairs sent.
+  const sent = rtpSeen ? rtpSent : monotonic(peer, 'pairs', pairsSent);
   out.bytesSent = Math.max(0, Math.round(sent));
   out.bytesReceived = Math.max(0, Math.round(out.bytesReceived));
   return out;
