@@ -840,8 +840,9 @@ async function readPeerStats(peer) {
       out.path = relayed ? 'relayed' : 'direct';
     }
   }
-  // Cumulative bytes sent to this peer: outbound RTP (payload + headers), else what its candidate pairs sent.
-  const sent = rtpSeen ? rtpSent : monotonic(peer, 'pairs', pairsSent);
+  // Cumulative bytes sent to this peer: what its candidate pairs sent — SRTP, SRTCP and DTLS as they cross the
+  // network, which is what a relay (or a server) would carry — else outbound RTP payload + headers.
+  const sent = pairsSent > 0 ? monotonic(peer, 'pairs', pairsSent) : rtpSent;
   out.bytesSent = Math.max(0, Math.round(sent));
   out.bytesReceived = Math.max(0, Math.round(out.bytesReceived));
   return out;
