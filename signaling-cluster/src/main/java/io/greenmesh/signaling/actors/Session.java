@@ -853,6 +853,11 @@ public final class Session {
 
   private Behavior<Command> detach() {
     metrics.connectedSessions().decrementAndGet();
+    if (!Limits.get(ctx.getSystem()).mayHoldAnotherDetachedSession(metrics.detachedSessions().get())) {
+      // Too many sessions already wait for a resume here: this one leaves now rather than hold a buffer.
+      roomRef.tell(new Room.Leave(peerId, ctx.getSelf()));
+      return Behaviors.stopped();
+    }
     metrics.detachedSessions().incrementAndGet();
     timers.startSingleTimer(new GraceExpired(), settings.resumeGrace());
     return detached();

@@ -9,6 +9,7 @@ public record LimitSettings(
     double joinsPerSecondPerIp,
     int joinBurstPerIp,
     int roomsPerNode,
+    int detachedSessionsPerNode,
     boolean trustForwardedFor) {
 
   public static LimitSettings from(Config root) {
@@ -19,6 +20,7 @@ public record LimitSettings(
         c.getDouble("joins-per-second-per-ip"),
         c.getInt("join-burst-per-ip"),
         c.getInt("rooms-per-node"),
+        c.getInt("detached-sessions-per-node"),
         c.getBoolean("trust-forwarded-for"));
   }
 }

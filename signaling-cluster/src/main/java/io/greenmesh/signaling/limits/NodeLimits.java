@@ -26,7 +26,8 @@ public final class NodeLimits {
   public NodeLimits(LimitSettings settings, MeterRegistry registry) {
     this.settings = settings;
     this.registry = registry;
-    for (String limit : new String[] {"connections-per-ip", "sessions-per-node", "joins-per-ip", "rooms-per-node"}) {
+    for (String limit : new String[] {"connections-per-ip", "sessions-per-node", "joins-per-ip", "rooms-per-node",
+        "detached-sessions-per-node"}) {
       refusal(limit);
     }
   }
@@ -79,6 +80,15 @@ public final class NodeLimits {
       refused("joins-per-ip");
     }
     return ok;
+  }
+
+  /** Whether one more dropped session may wait (with its resume buffer) for its client, given how many wait now. */
+  public boolean mayHoldAnotherDetachedSession(int waiting) {
+    if (settings.detachedSessionsPerNode() > 0 && waiting >= settings.detachedSessionsPerNode()) {
+      refused("detached-sessions-per-node");
+      return false;
+    }
+    return true;
   }
 
   /** Whether this node may start hosting one more room, given how many it hosts now. */

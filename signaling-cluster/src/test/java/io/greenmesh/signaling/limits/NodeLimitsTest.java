@@ -13,7 +13,7 @@ class NodeLimitsTest {
 
   @Test
   void connectionsArePerAddressAndSessionsPerNode() {
-    NodeLimits limits = new NodeLimits(new LimitSettings(2, 3, 0, 0, 0, false), registry);
+    NodeLimits limits = new NodeLimits(new LimitSettings(2, 3, 0, 0, 0, 0, false), registry);
     assertNull(limits.openConnection("a"));
     assertNull(limits.openConnection("a"));
     assertEquals("connections-per-ip", limits.openConnection("a"));
@@ -27,11 +27,13 @@ class NodeLimitsTest {
 
   @Test
   void joinsPerAddressFollowATokenBucketAndRoomsPerNodeACap() {
-    NodeLimits limits = new NodeLimits(new LimitSettings(0, 0, 1, 2, 10, false), registry);
+    NodeLimits limits = new NodeLimits(new LimitSettings(0, 0, 1, 2, 10, 1, false), registry);
     assertTrue(limits.tryJoin("a"));
     assertTrue(limits.tryJoin("a"));
     assertFalse(limits.tryJoin("a"));
     assertTrue(limits.tryJoin("b"), "another address has its own bucket");
+    assertTrue(limits.mayHoldAnotherDetachedSession(0));
+    assertFalse(limits.mayHoldAnotherDetachedSession(1), "one waiting session is the cap here");
     assertTrue(limits.mayHostAnotherRoom(10));
     assertFalse(limits.mayHostAnotherRoom(11));
   }
