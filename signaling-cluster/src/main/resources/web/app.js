@@ -313,6 +313,28 @@ function wireControls(client, localStream, media, announceMedia) {
   toggle($('mic-btn'), 'audio', 'Mute', 'Unmute');
   toggle($('cam-btn'), 'video', 'Camera off', 'Camera on');
 
+  // Invite: an open node mints a room token (GET /v1/token); the link carries it, and whoever opens it joins with the
+  // token's name and grants. A node that requires tokens refuses: its tokens come from your own backend.
+  $('invite-btn').addEventListener('click', async () => {
+    try {
+      const response = await fetch(`/v1/token?room=${encodeURIComponent(room)}&name=guest`);
+      if (!response.ok) {
+        setStatus('This node does not mint tokens: invite links come from your own app.', 'error');
+        return;
+      }
+      const { token } = await response.json();
+      const link = `${location.origin}/${encodeURIComponent(room)}?token=${encodeURIComponent(token)}`;
+      try {
+        await navigator.clipboard.writeText(link);
+        setStatus('Invite link copied (valid for an hour).');
+      } catch {
+        setStatus(`Invite link: ${link}`);
+      }
+    } catch (err) {
+      setStatus(`Could not make an invite: ${err.message}`, 'error');
+    }
+  });
+
   $('leave-btn').addEventListener('click', async () => {
     const button = $('leave-btn');
     button.disabled = true;

@@ -53,6 +53,15 @@ final class DemoPage {
   }
 
   /** For failure messages: per peer, who is polite, the signaling state, local and remote ICE ufrags, errors. */
+  /** The ICE username fragment of this page's current local description to its only peer (null before one). */
+  String localIceUfrag() {
+    Object u = script("""
+        const p = [...window.greenmeshDemo.client._peers.values()][0];
+        const m = p && p.pc && p.pc.localDescription && p.pc.localDescription.sdp.match(/^a=ice-ufrag:(\\S+)/m);
+        return m ? m[1] : null;""");
+    return u == null ? null : u.toString();
+  }
+
   String negotiationState() {
     try {
       return String.valueOf(script("""
