@@ -387,7 +387,7 @@ export class GreenMeshClient extends EventTarget {
       case 'peer-left':
         if (this._departed.size >= 1024) this._departed.clear();
         this._departed.add(msg.peerId);
-        this._removePeer(msg.peerId);
+        this._removePeer(msg.peerId, { finalReport: true });
         break;
       case 'signal':
         if (this._isNew(msg.seq)) this._onSignal(msg.from, msg.data);
@@ -532,11 +532,19 @@ export class GreenMeshClient extends EventTarget {
     return peer;
   }
 
-  _removePeer(peerId) {
+  /**
+   * Forgets a peer and hangs up on it. With `finalReport` (the peer left), first reports what was sent to it since
+   * the last report: the server keeps an ended call open a moment for exactly this.
+   */
+  _removePeer(peerId, { finalReport = false } = {}) {
     const peer = this._peers.get(peerId);
     if (!peer) return;
     this._peers.delete(peerId);
-    closePc(peer);
+    if (finalReport && peer.pc && this.state === 'joined') {
+      this._reportPeers([peer]).catch(() => {}).finally(() => closePc(peer));
+    } else {
+      closePc(peer);
+    }
     this._emit('peer-left', { peerId, displayName: peer.displayName });
   }
 
@@ -707,10 +715,14 @@ export class GreenMeshClient extends EventTarget {
   }
 
   /** Sends the `stats` traffic report: per connected peer, the selected pair's types and bytes sent. */
-  async _reportStats() {
+  _reportStats() {
+    return this._reportPeers([...this._peers.values()]);
+  }
+
+  async _reportPeers(list) {
     if (this.state !== 'joined') return;
     const peers = [];
-    for (const peer of [...this._peers.values()]) {
+    for (const peer of list) {
       if (!peer.pc) continue;
       const s = await peerStats(peer);
       this._refreshPath(peer, s);

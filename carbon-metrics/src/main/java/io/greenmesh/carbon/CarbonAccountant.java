@@ -2,6 +2,7 @@ package io.greenmesh.carbon;
 
 import com.typesafe.config.Config;
 import io.greenmesh.carbon.accounting.CallLedger;
+import io.greenmesh.carbon.accounting.CallRoster;
 import io.greenmesh.carbon.accounting.CallTraffic;
 import io.greenmesh.carbon.accounting.LedgerListener;
 import io.greenmesh.carbon.accounting.RejectReason;
@@ -37,7 +38,7 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <pre>{@code
  * CarbonAccountant carbon = CarbonAccountant.create(config, meterRegistry);
- * ReportResult r = carbon.accept(callId, report, roomMembers);   // on every client stats report
+ * ReportResult r = carbon.accept(callId, report, roster);        // on every client stats report
  * carbon.recordRelayedBytes(relayId, cumulativeBytes);           // on every TURN relay counter reading
  * Optional<CallSummary> s = carbon.closeCall(callId);            // when the call ends -> carbon-report message
  * carbon.closeIdleCalls(Duration.ofMinutes(2));                  // now and then: calls whose end was missed
@@ -99,6 +100,14 @@ public final class CarbonAccountant {
      */
     public ReportResult accept(String callId, StatsReport report, Set<String> roomMembers) {
         return openCall(callId).accept(report, roomMembers);
+    }
+
+    /**
+     * Counts one client report for a call (opening its ledger if needed), with the join times that let a link's
+     * first report count from the link's start.
+     */
+    public ReportResult accept(String callId, StatsReport report, CallRoster roster) {
+        return openCall(callId).accept(report, roster);
     }
 
     /** One reading of a single TURN relay's cumulative relayed-bytes counter. */

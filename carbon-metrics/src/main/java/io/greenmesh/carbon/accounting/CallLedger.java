@@ -16,8 +16,12 @@ import java.util.Set;
  *
  * <p>Per (reporter, remote peer) pair it keeps the last cumulative byte count and computes deltas:
  * <ul>
- *   <li>the first report of a pair sets the baseline and counts nothing (bytes before it are not counted, which
- *       also stops a client from claiming an arbitrary first value);</li>
+ *   <li>the first report of a link the room saw begin (both peers' joins are in the {@link CallRoster}) counts
+ *       from zero at the link's start, capped by the rate ceiling over the time since, so the first seconds of a
+ *       call are not lost; a baseline older than the link's start belongs to an earlier link of the same pair (a
+ *       peer that left and joined again) and is replaced the same way;</li>
+ *   <li>the first report of any other pair (its peers came back after a room restart, their counters began in an
+ *       earlier ledger) sets the baseline and counts nothing, so nothing is counted twice;</li>
  *   <li>a counter that goes backwards is a reset: nothing is counted, the new value becomes the baseline;</li>
  *   <li>a delta implying more than the rate ceiling over the time since the pair's baseline is capped to the
  *       ceiling; the baseline still moves to the reported value, so capped bytes are never counted later.</li>
@@ -55,13 +59,23 @@ public final class CallLedger {
     }
 
     /**
-     * Counts one report.
+     * Counts one report, with nobody's join time known (every pair's first report is a baseline).
      *
      * @param report       as received from the client
      * @param roomMembers  peer ids in the room now, reporter included
      */
-    public synchronized ReportResult accept(StatsReport report, Set<String> roomMembers) {
-        StatsReportValidator.Validation validation = validator.validate(report, roomMembers);
+    public ReportResult accept(StatsReport report, Set<String> roomMembers) {
+        return accept(report, CallRoster.of(roomMembers));
+    }
+
+    /**
+     * Counts one report.
+     *
+     * @param report  as received from the client
+     * @param roster  the call's peers (reporter included) and join times
+     */
+    public synchronized ReportResult accept(StatsReport report, CallRoster roster) {
+        StatsReportValidator.Validation validation = validator.validate(report, roster.peers());
         if (validation.reportRejection().isPresent()) {
             Rejection rejection = validation.reportRejection().get();
             listener.onRejection(rejection.reason());
@@ -78,12 +92,16 @@ public final class CallLedger {
         lastReportMillis.put(reporter, report.timestampMillis());
         validation.rejections().forEach(r -> listener.onRejection(r.reason()));
 
-        int roomSize = roomMembers.size();
+        int roomSize = roster.roomSize();
         List<TrafficDelta> accepted = new ArrayList<>();
         List<Suspicion> suspicious = new ArrayList<>();
         for (StatsReportValidator.PeerSample sample : validation.samples()) {
             PairKey key = new PairKey(reporter, sample.remotePeerId());
             Baseline baseline = baselines.put(key, new Baseline(sample.bytesSent(), report.timestampMillis()));
+            Long linkStart = roster.linkStartMillis(reporter, sample.remotePeerId());
+            if (linkStart != null && (baseline == null || baseline.timestampMillis() < linkStart)) {
+                baseline = new Baseline(0, Math.min(linkStart, report.timestampMillis()));
+            }
             if (baseline == null) {
                 continue;
             }

@@ -22,9 +22,11 @@ import java.util.Objects;
  * @param simulcastFactor            bytes uploaded to the counterfactual SFU per byte a receiver gets
  * @param rateCeilingBitsPerSecond   reported rates above this per stream are capped and counted as suspicious
  * @param reportIntervalHint         how often clients should report
+ * @param finalReportWindow          how long an ended call's ledger stays open for its peers' last reports
  */
 public record CarbonConfig(GridIntensity grid, List<EnergyPreset> presets, WaterFactors water,
-                           double simulcastFactor, long rateCeilingBitsPerSecond, Duration reportIntervalHint) {
+                           double simulcastFactor, long rateCeilingBitsPerSecond, Duration reportIntervalHint,
+                           Duration finalReportWindow) {
 
     public static final String PATH = "greenmesh.carbon";
 
@@ -32,6 +34,11 @@ public record CarbonConfig(GridIntensity grid, List<EnergyPreset> presets, Water
         Objects.requireNonNull(grid, "grid");
         Objects.requireNonNull(water, "water");
         Objects.requireNonNull(reportIntervalHint, "reportIntervalHint");
+        Objects.requireNonNull(finalReportWindow, "finalReportWindow");
+        if (finalReportWindow.isNegative() || finalReportWindow.compareTo(Duration.ofMinutes(1)) > 0) {
+            throw new IllegalArgumentException("final-report-window must be between 0 and 1 minute, got "
+                    + finalReportWindow);
+        }
         presets = List.copyOf(presets);
         if (presets.isEmpty()) {
             throw new IllegalArgumentException("at least one preset must be enabled");
@@ -63,7 +70,8 @@ public record CarbonConfig(GridIntensity grid, List<EnergyPreset> presets, Water
                     water(carbon.getConfig("water")),
                     carbon.getDouble("simulcast-factor"),
                     carbon.getLong("rate-ceiling-bits-per-second"),
-                    carbon.getDuration("report-interval-hint"));
+                    carbon.getDuration("report-interval-hint"),
+                    carbon.getDuration("final-report-window"));
         } catch (IllegalArgumentException e) {
             throw new ConfigException.BadValue(carbon.origin(), PATH, e.getMessage(), e);
         }

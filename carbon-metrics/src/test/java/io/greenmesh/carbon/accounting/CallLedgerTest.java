@@ -44,6 +44,57 @@ class CallLedgerTest {
         assertEquals(0, ledger.traffic().directBytes());
     }
 
+    /** Alice and Bob joined at 1 s and 3 s; Carol came back after a room restart (no join time). */
+    private static final CallRoster JOINED = new CallRoster(ROOM, 3, java.util.Map.of("alice", 1_000L, "bob", 3_000L));
+
+    @Test
+    void aLinkTheRoomSawBeginCountsItsFirstReportFromZero() {
+        ReportResult first = ledger.accept(report("alice", 13_000, direct("bob", 2_000_000)), JOINED);
+
+        assertEquals(List.of(new TrafficDelta("bob", MediaPath.DIRECT, 2_000_000)), first.accepted());
+        assertEquals(2_000_000, ledger.traffic().directBytes());
+    }
+
+    @Test
+    void aFirstReportIsCappedByTheCeilingOverTheTimeSinceTheLinkBegan() {
+        // the link began when Bob joined (3 s); 50 Mbit/s for the 2 s since is 12.5 MB
+        ReportResult first = ledger.accept(report("alice", 5_000, direct("bob", 1e12)), JOINED);
+
+        assertEquals(List.of(new TrafficDelta("bob", MediaPath.DIRECT, 12_500_000)), first.accepted());
+        assertEquals(SuspicionKind.RATE_CAPPED, first.suspicious().get(0).kind());
+    }
+
+    @Test
+    void aPeerBackFromARoomRestartOnlySetsABaselineSoNothingIsCountedTwice() {
+        ReportResult first = ledger.accept(report("alice", 13_000, relayed("carol", 9_000_000)), JOINED);
+        ReportResult next = ledger.accept(report("alice", 23_000, relayed("carol", 9_500_000)), JOINED);
+
+        assertTrue(first.accepted().isEmpty());
+        assertEquals(List.of(new TrafficDelta("carol", MediaPath.RELAYED, 500_000)), next.accepted());
+    }
+
+    @Test
+    void aPeerThatJoinsAgainStartsANewLinkInsteadOfLookingLikeACounterReset() {
+        ledger.accept(report("alice", 13_000, direct("bob", 2_000_000)), JOINED);
+        CallRoster bobAgain = new CallRoster(ROOM, 3, java.util.Map.of("alice", 1_000L, "bob", 20_000L));
+
+        ReportResult again = ledger.accept(report("alice", 25_000, direct("bob", 300_000)), bobAgain);
+
+        assertEquals(List.of(new TrafficDelta("bob", MediaPath.DIRECT, 300_000)), again.accepted());
+        assertTrue(again.suspicious().isEmpty(), again.toString());
+        assertEquals(2_300_000, ledger.traffic().directBytes());
+    }
+
+    @Test
+    void aStreamIsPricedAgainstTheRostersRoomSizeNotItsPeerCount() {
+        // Carol has left (a 2-peer room now) but her last bytes still arrive and are priced for a room of 2
+        CallRoster afterCarolLeft = new CallRoster(ROOM, 2, java.util.Map.of("alice", 1_000L, "carol", 2_000L));
+
+        ledger.accept(report("alice", 12_000, direct("carol", 1_000_000)), afterCarolLeft);
+
+        assertEquals(2 * 1_000_000, ledger.traffic().counterfactualBytes(), 1e-6);
+    }
+
     @Test
     void deltasSinceThePreviousReportAreCountedAndClassifiedByCandidateTypes() {
         ledger.accept(report("alice", 1_000, direct("bob", 0), relayed("carol", 0)), ROOM);
@@ -180,7 +231,7 @@ class CallLedgerTest {
         assertEquals(RejectReason.MALFORMED_REPORT,
                 ledger.accept(report("alice", 0, direct("bob", 1)), ROOM).rejected().get(0).reason());
         assertEquals(RejectReason.REPORTER_NOT_IN_ROOM,
-                ledger.accept(report("alice", 1, direct("bob", 1)), null).rejected().get(0).reason());
+                ledger.accept(report("alice", 1, direct("bob", 1)), (Set<String>) null).rejected().get(0).reason());
     }
 
     @Test

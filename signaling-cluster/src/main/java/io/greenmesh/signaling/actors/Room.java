@@ -3,10 +3,9 @@ package io.greenmesh.signaling.actors;
 import io.greenmesh.carbon.CallSummary;
 import io.greenmesh.carbon.CarbonAccountant;
 import io.greenmesh.carbon.accounting.PeerStats;
-import io.greenmesh.carbon.accounting.ReportResult;
-import io.greenmesh.carbon.accounting.StatsReport;
 import io.greenmesh.signaling.CborSerializable;
 import io.greenmesh.signaling.carbon.CarbonAccounting;
+import io.greenmesh.signaling.carbon.RoomCalls;
 import io.greenmesh.signaling.limits.Limits;
 import io.greenmesh.signaling.protocol.ClientMessage;
 import io.greenmesh.signaling.metrics.SignalingMetrics;
@@ -17,7 +16,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.PostStop;
@@ -75,6 +73,9 @@ public final class Room extends AbstractBehavior<Room.Command> {
   private record AwayExpired(String peerId, ActorRef<Session.Command> session) implements Command {}
 
   private record ExpectedExpired(String peerId) implements Command {}
+
+  /** The ended call's window for late reports is over. */
+  private enum CallEndingDue implements Command { INSTANCE }
 
   /** A peer of the room, with the session that currently speaks for it. */
   public record Member(String peerId, String displayName, ActorRef<Session.Command> session)
@@ -135,8 +136,8 @@ public final class Room extends AbstractBehavior<Room.Command> {
   /** Peers that re-registering members knew but this incarnation has not seen yet. */
   private final java.util.Set<String> expected = new java.util.HashSet<>();
   private final CarbonAccountant carbon;
-  /** The current call: from the moment two peers are in the room until fewer than two are. */
-  private String callId = newCallId();
+  /** The calls' carbon ledgers: the current one, and the one that just ended while its last reports arrive. */
+  private final RoomCalls<ActorRef<Session.Command>> calls;
 
   private Room(ActorContext<Command> ctx, TimerScheduler<Command> timers, String name, Settings settings,
       ActorRef<ClusterSharding.ShardCommand> shard) {
@@ -147,6 +148,7 @@ public final class Room extends AbstractBehavior<Room.Command> {
     this.shard = shard;
     this.metrics = Telemetry.get(ctx.getSystem()).signaling();
     this.carbon = CarbonAccounting.get(ctx.getSystem());
+    this.calls = new RoomCalls<>(name, carbon, System::currentTimeMillis);
     metrics.rooms().incrementAndGet();
   }
 
@@ -161,10 +163,14 @@ public final class Room extends AbstractBehavior<Room.Command> {
         .onMessage(SessionTerminated.class, this::onSessionTerminated)
         .onMessage(AwayExpired.class, this::onAwayExpired)
         .onMessage(ExpectedExpired.class, this::onExpectedExpired)
+        .onMessage(CallEndingDue.class, due -> {
+          calls.finishEnding().ifPresent(Room::tellCallEnded);
+          return this;
+        })
         .onSignal(PostStop.class, s -> {
           metrics.rooms().decrementAndGet();
           metrics.roomMembers().addAndGet(-members.size());
-          carbon.closeCall(callId);
+          calls.close().ifPresent(Room::tellCallEnded);
           return this;
         })
         .build();
@@ -186,6 +192,7 @@ public final class Room extends AbstractBehavior<Room.Command> {
     }
     List<Member> others = others(join.member().peerId());
     admit(join.member());
+    calls.joined(join.member().peerId());
     for (Member m : members.values()) {
       if (!m.peerId().equals(join.member().peerId())) {
         m.session().tell(new Session.PeerJoined(join.member()));
@@ -226,6 +233,9 @@ public final class Room extends AbstractBehavior<Room.Command> {
     List<Member> others = others(peerId);
     if (previous == null || handOver) {
       admit(incoming);
+    }
+    if (previous == null && wasAway == null) {
+      calls.returned(peerId);
     }
     for (Member m : members.values()) {
       if (!m.peerId().equals(peerId)) {
@@ -301,37 +311,37 @@ public final class Room extends AbstractBehavior<Room.Command> {
     for (ClientMessage.PeerTraffic t : report.stats().peers()) {
       peers.add(new PeerStats(t.peerId(), t.localCandidateType(), t.remoteCandidateType(), t.bytesSent()));
     }
-    ReportResult result = carbon.accept(callId,
-        new StatsReport(report.peerId(), System.currentTimeMillis(), peers), memberIds());
-    result.refusal().ifPresent(reason -> report.session().tell(new Session.StatsRefused(reason)));
+    calls.report(report.peerId(), peers, size())
+        .ifPresent(reason -> report.session().tell(new Session.StatsRefused(reason)));
     return this;
   }
 
-  /** A call lasts while at least two peers are in the room; when it ends, everyone in it hears what it saved. */
+  /**
+   * A call lasts while at least two peers are in the room. When it ends, everyone in it hears what it saved once the
+   * last reports had their window.
+   */
   private void endCallIfOver(Member leaving) {
     if (size() >= 2) {
       return;
     }
-    carbon.closeCall(callId).ifPresent(summary -> {
-      if (summary.directBytes() + summary.relayedBytes() > 0) {
-        Session.CallEnded ended = new Session.CallEnded(CallReport.of(summary));
-        members.values().forEach(m -> m.session().tell(ended));
-        if (leaving != null) {
-          leaving.session().tell(ended);
-        }
-      }
-    });
-    callId = newCallId();
+    List<ActorRef<Session.Command>> recipients = new ArrayList<>(members.size() + 1);
+    members.values().forEach(m -> recipients.add(m.session()));
+    if (leaving != null) {
+      recipients.add(leaving.session());
+    }
+    calls.end(memberIds(), recipients).ifPresent(Room::tellCallEnded);
+    timers.startSingleTimer(CallEndingDue.INSTANCE, CallEndingDue.INSTANCE, carbon.config().finalReportWindow());
+  }
+
+  private static void tellCallEnded(RoomCalls.Ended<ActorRef<Session.Command>> ended) {
+    Session.CallEnded message = new Session.CallEnded(CallReport.of(ended.summary()));
+    ended.recipients().forEach(r -> r.tell(message));
   }
 
   private java.util.Set<String> memberIds() {
     java.util.Set<String> ids = new java.util.HashSet<>(members.keySet());
     ids.addAll(away.keySet());
     return ids;
-  }
-
-  private String newCallId() {
-    return name + "/" + UUID.randomUUID();
   }
 
   private void admit(Member m) {

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.greenmesh.signaling.protocol.ClientMessage;
 import io.greenmesh.signaling.protocol.ErrorCode;
 import java.time.Duration;
 import java.util.List;
@@ -45,6 +46,19 @@ class RoomTest {
     return assertInstanceOf(Room.Joined.class, p.replies().receiveMessage());
   }
 
+  private record Call(ActorRef<Room.Command> room, Peer a, Peer b) {}
+
+  /** A room that a and then b joined, with a told of b. */
+  private Call aAndB() {
+    ActorRef<Room.Command> room = room(16, Duration.ofSeconds(30));
+    Peer a = peer("a");
+    Peer b = peer("b");
+    join(room, a);
+    join(room, b);
+    a.session().receiveMessage(); // b joined
+    return new Call(room, a, b);
+  }
+
   @Test
   void aJoinerLearnsTheOthersAndTheOthersLearnTheJoiner() {
     ActorRef<Room.Command> room = room(16, Duration.ofSeconds(30));
@@ -69,12 +83,10 @@ class RoomTest {
 
   @Test
   void leavingTellsTheOthersAndTheLastOneOutPassivatesTheRoom() {
-    ActorRef<Room.Command> room = room(16, Duration.ofSeconds(30));
-    Peer a = peer("a");
-    Peer b = peer("b");
-    join(room, a);
-    join(room, b);
-    a.session().receiveMessage(); // b joined
+    Call call = aAndB();
+    ActorRef<Room.Command> room = call.room();
+    Peer a = call.a();
+    Peer b = call.b();
     room.tell(new Room.Leave("b", b.session().getRef()));
     assertEquals("b", assertInstanceOf(Session.PeerLeft.class, a.session().receiveMessage()).peerId());
     shard.expectNoMessage(Duration.ofMillis(100));
@@ -82,14 +94,41 @@ class RoomTest {
     assertInstanceOf(ClusterSharding.Passivate.class, shard.receiveMessage());
   }
 
+  private static Room.TrafficReport sent(Peer from, String to, long bytes) {
+    return new Room.TrafficReport(from.id(),
+        new ClientMessage.Stats(List.of(new ClientMessage.PeerTraffic(to, "host", "host", bytes))),
+        from.session().getRef());
+  }
+
+  @Test
+  void anEndedCallTakesTheLastReportsBeforeItsParticipantsHearWhatItSaved() throws InterruptedException {
+    Call call = aAndB();
+    ActorRef<Room.Command> room = call.room();
+    Peer a = call.a();
+    Peer b = call.b();
+    Thread.sleep(300); // so that 1 MB since the link began is under the 50 Mbit/s ceiling
+
+    // first reports count from the link's start (both joins were seen), not from a baseline
+    room.tell(sent(a, "b", 1_000_000));
+    room.tell(sent(b, "a", 500_000));
+    room.tell(new Room.Leave("b", b.session().getRef()));
+    assertEquals("b", assertInstanceOf(Session.PeerLeft.class, a.session().receiveMessage()).peerId());
+    a.session().expectNoMessage(Duration.ofMillis(300));
+    room.tell(sent(a, "b", 1_200_000)); // what A sent B until it saw B leave
+
+    Room.CallReport report = assertInstanceOf(Session.CallEnded.class,
+        a.session().receiveMessage(Duration.ofSeconds(5))).report();
+    assertEquals(1_700_000, report.bytesDirect());
+    assertEquals(report, assertInstanceOf(Session.CallEnded.class,
+        b.session().receiveMessage(Duration.ofSeconds(1))).report(), "the leaver hears it too");
+  }
+
   @Test
   void aStaleLeaveFromAReplacedSessionIsIgnored() {
-    ActorRef<Room.Command> room = room(16, Duration.ofSeconds(30));
-    Peer a = peer("a");
-    Peer b = peer("b");
-    join(room, a);
-    join(room, b);
-    a.session().receiveMessage();
+    Call call = aAndB();
+    ActorRef<Room.Command> room = call.room();
+    Peer a = call.a();
+    Peer b = call.b();
     TestProbe<Session.Command> b2 = KIT.createTestProbe();
     room.tell(new Room.Rejoin(new Room.Member("b", "B", b2.getRef()), List.of(), b.replies().getRef()));
     assertTrue(assertInstanceOf(Room.Joined.class, b.replies().receiveMessage()).predecessor());

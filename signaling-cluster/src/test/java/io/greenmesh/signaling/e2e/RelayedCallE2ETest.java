@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.greenmesh.signaling.GreenMeshNode;
 import io.greenmesh.signaling.support.TestNodes;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -89,6 +91,17 @@ class RelayedCallE2ETest {
     node = TestNodes.start(settings);
     assertTrue(node.turnPort() > 0, "the node runs its embedded TURN relay");
     relayOnlyCallGoesThroughTurnAndIsAccountedAsRelayed();
+
+    // What the clients said they sent on relayed pairs against what the relay itself carried from its clients.
+    MeterRegistry registry = node.telemetry().registry();
+    double reported = registry.get("greenmesh.media.bytes").tag("path", "relayed").counter().count();
+    double relayed = registry.get("greenmesh.turn.relayed.bytes").tag("direction", "client_to_peer").counters()
+        .stream().mapToDouble(Counter::count).sum();
+    System.out.printf("relayed call: clients reported %.0f bytes sent on relayed pairs, the relay carried %.0f%n",
+        reported, relayed);
+    assertTrue(relayed > 20_000, () -> "the relay carried the call's media: " + relayed + " bytes");
+    assertEquals(relayed, reported, relayed * 0.05,
+        () -> "reported relayed bytes " + reported + " within 5% of the relay's count " + relayed);
   }
 
   /** Two pages with {@code ?relay=1} in one room of {@link #node}. */
