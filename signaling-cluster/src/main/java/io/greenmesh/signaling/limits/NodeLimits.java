@@ -62,6 +62,12 @@ public final class NodeLimits {
     connectionsByIp.computeIfPresent(ip, (k, n) -> n.decrementAndGet() <= 0 ? null : n);
   }
 
+  /** Connections {@code ip} holds open on this node now (native and PeerJS alike). */
+  public int connectionsFrom(String ip) {
+    AtomicInteger count = connectionsByIp.get(ip);
+    return count == null ? 0 : count.get();
+  }
+
   /** One join from {@code ip}: true when its bucket allows it. Called from session actors, so thread-safe. */
   public boolean tryJoin(String ip) {
     if (settings.joinsPerSecondPerIp() <= 0) {

@@ -40,8 +40,11 @@ final class PeerJsFlow {
     this.materializer = Materializer.matFromSystem(system);
   }
 
-  /** A socket whose client asked for {@code id} with {@code token} and the right key. */
-  Flow<Message, Message, NotUsed> connect(String id, String token) {
+  /**
+   * A socket whose client asked for {@code id} with {@code token} and the right key; {@code onClose} runs once when it
+   * ends, however it ends.
+   */
+  Flow<Message, Message, NotUsed> connect(String id, String token, Runnable onClose) {
     Pair<ActorRef<PeerJsConnection.Outbound>, Source<PeerJsConnection.Outbound, NotUsed>> outbound =
         ActorSource.<PeerJsConnection.Outbound>actorRef(
                 o -> o instanceof PeerJsConnection.Close,
@@ -68,6 +71,7 @@ final class PeerJsFlow {
         .<Message>map(o -> TextMessage.create(((PeerJsConnection.Send) o).json()))
         .watchTermination((mat, done) -> {
           done.whenComplete((d, failure) -> {
+            onClose.run();
             if (failure instanceof BufferOverflowException) {
               connection.tell(new PeerJsConnection.SlowReader());
             }

@@ -55,7 +55,10 @@ public final class PeerJsMetrics {
         "reason", reason);
   }
 
-  /** Connections refused at open: invalid-parameters, invalid-key, origin, id-taken, concurrent-limit, unavailable. */
+  /**
+   * Connections refused at open: invalid-parameters, invalid-key, origin, id-taken, concurrent-limit, unavailable, and
+   * the node limits connections-per-ip and sessions-per-node.
+   */
   void refused(String reason) {
     count("greenmesh.peerjs.connections.refused", "PeerJS connections refused, by reason", "reason", reason);
   }

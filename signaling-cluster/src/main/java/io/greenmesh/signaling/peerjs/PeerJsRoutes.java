@@ -1,5 +1,8 @@
 package io.greenmesh.signaling.peerjs;
 
+import io.greenmesh.signaling.limits.ClientAddress;
+import io.greenmesh.signaling.limits.Limits;
+import io.greenmesh.signaling.limits.NodeLimits;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -34,6 +37,7 @@ final class PeerJsRoutes extends AllDirectives {
   private final PeerJsFlow flow;
   private final PeerJsMetrics metrics;
   private final List<String> allowedOrigins;
+  private final NodeLimits limits;
 
   PeerJsRoutes(ActorSystem<?> system, PeerJsSettings settings, PeerJsFlow flow, PeerJsMetrics metrics,
       List<String> allowedOrigins) {
@@ -42,6 +46,7 @@ final class PeerJsRoutes extends AllDirectives {
     this.flow = flow;
     this.metrics = metrics;
     this.allowedOrigins = List.copyOf(allowedOrigins);
+    this.limits = Limits.get(system);
   }
 
   /** No PeerJS endpoint: every request falls through to the node's other routes. */
@@ -85,7 +90,19 @@ final class PeerJsRoutes extends AllDirectives {
           metrics.refused("invalid-key");
           return complete(upgrade.handleMessagesWith(PeerJsFlow.refuse(PeerJsMessage.INVALID_KEY)));
         }
-        return complete(upgrade.handleMessagesWith(flow.connect(id.get(), token.get())));
+        return extractRequest(request -> {
+          // The node's per-address and per-node connection limits, as on the native endpoint.
+          String ip = ClientAddress.of(request, limits.settings().trustForwardedFor());
+          String refused = limits.openConnection(ip);
+          if (refused != null) {
+            metrics.refused(refused);
+            return refused.equals("sessions-per-node")
+                ? complete(StatusCodes.SERVICE_UNAVAILABLE, "this node is full; try another")
+                : complete(StatusCodes.TOO_MANY_REQUESTS, "too many connections from your address");
+          }
+          return complete(upgrade.handleMessagesWith(
+              flow.connect(id.get(), token.get(), () -> limits.closeConnection(ip))));
+        });
       })));
     }));
   }

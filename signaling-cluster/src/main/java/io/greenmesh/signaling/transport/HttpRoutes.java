@@ -10,9 +10,8 @@ import java.util.function.Supplier;
 import org.apache.pekko.http.javadsl.model.ContentTypes;
 import org.apache.pekko.http.javadsl.model.HttpEntities;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
+import io.greenmesh.signaling.limits.ClientAddress;
 import io.greenmesh.signaling.limits.NodeLimits;
-import org.apache.pekko.http.javadsl.model.AttributeKeys;
-import org.apache.pekko.http.javadsl.model.RemoteAddress;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.http.javadsl.model.headers.CacheDirectives;
 import org.apache.pekko.http.javadsl.model.headers.CacheControl;
@@ -79,22 +78,9 @@ public final class HttpRoutes extends AllDirectives {
     });
   }
 
-  /**
-   * The client's address: the connection's own, or — when the node trusts its proxy — the last X-Forwarded-For entry,
-   * the one that proxy appended (earlier entries are whatever the client chose to send).
-   */
+  /** The address the per-address limits count this request against: see {@link ClientAddress}. */
   private Route clientAddress(java.util.function.Function<String, Route> inner) {
-    return extractRequest(request -> {
-      String connection = request.getAttribute(AttributeKeys.remoteAddress)
-          .flatMap(RemoteAddress::getAddress).map(a -> a.getHostAddress()).orElse("unknown");
-      if (!limits.settings().trustForwardedFor()) {
-        return inner.apply(connection);
-      }
-      return inner.apply(request.getHeader("X-Forwarded-For")
-          .map(h -> h.value().substring(h.value().lastIndexOf(',') + 1).strip())
-          .filter(v -> !v.isEmpty())
-          .orElse(connection));
-    });
+    return extractRequest(request -> inner.apply(ClientAddress.of(request, limits.settings().trustForwardedFor())));
   }
 
   private Route iceServers() {

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.greenmesh.signaling.GreenMeshNode;
 import io.greenmesh.signaling.support.TestNodes;
 import io.greenmesh.signaling.support.WsClient;
+import java.net.URI;
 import java.net.http.WebSocketHandshakeException;
 import java.util.ArrayList;
 import java.util.List;
@@ -37,8 +38,12 @@ class LimitsWebSocketTest {
   }
 
   @AfterEach
-  void closeClients() {
+  void closeClients() throws InterruptedException {
     clients.forEach(WsClient::close);
+    long deadline = System.nanoTime() + 5_000_000_000L;
+    while (Limits.get(node.system()).connectionsFrom("127.0.0.1") > 0 && System.nanoTime() < deadline) {
+      Thread.sleep(50); // the next test starts with every slot free: the node sees each close a little later
+    }
   }
 
   @Test
@@ -74,6 +79,23 @@ class LimitsWebSocketTest {
         .count() >= 1);
     assertEquals(1.0, registry.get("greenmesh.signaling.limit.refusals").tag("limit", "joins-per-ip").counter()
         .count());
+  }
+
+  @Test
+  void thePeerJsEndpointCountsAgainstTheSameConnectionLimit() throws Exception {
+    for (int i = 0; i < 2; i++) {
+      clients.add(new WsClient(node.httpPort()));
+    }
+    URI peerJs = URI.create("ws://127.0.0.1:" + node.httpPort() + "/peerjs/peerjs?key=peerjs&id=lim-p&token=t1");
+    clients.add(new WsClient(peerJs)); // the third and last connection 127.0.0.1 may hold
+
+    CompletionException refused = assertThrows(CompletionException.class,
+        () -> new WsClient(URI.create("ws://127.0.0.1:" + node.httpPort() + "/peerjs/peerjs?key=peerjs&id=lim-q&token=t2")));
+    assertEquals(429, assertInstanceOf(WebSocketHandshakeException.class, refused.getCause())
+        .getResponse().statusCode());
+    assertThrows(CompletionException.class, () -> new WsClient(node.httpPort()), "native and PeerJS share the count");
+    assertTrue(node.telemetry().registry().get("greenmesh.peerjs.connections.refused")
+        .tag("reason", "connections-per-ip").counter().count() >= 1);
   }
 
   @Test
