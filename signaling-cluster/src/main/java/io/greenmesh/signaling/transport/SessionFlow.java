@@ -3,29 +3,22 @@ package io.greenmesh.signaling.transport;
 import io.greenmesh.signaling.actors.Session;
 import io.greenmesh.signaling.actors.SessionDependencies;
 import java.nio.charset.StandardCharsets;
-import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicLong;
-import org.apache.pekko.NotUsed;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Props;
 import org.apache.pekko.http.javadsl.model.ws.Message;
 import org.apache.pekko.http.javadsl.model.ws.TextMessage;
-import org.apache.pekko.stream.BufferOverflowException;
 import org.apache.pekko.stream.Materializer;
-import org.apache.pekko.stream.OverflowStrategy;
 import org.apache.pekko.stream.javadsl.Flow;
 import org.apache.pekko.stream.javadsl.Sink;
-import org.apache.pekko.stream.javadsl.Source;
-import org.apache.pekko.stream.typed.javadsl.ActorSink;
-import org.apache.pekko.stream.typed.javadsl.ActorSource;
 
 /**
  * The WebSocket handler: one {@link Session} actor per connection, frames in with backpressure (the session
  * acknowledges each), frames out through a bounded queue that fails — closing the connection — when the client
- * does not read.
+ * does not read. The stream side is a single {@link SessionStage}: an idle connection holds as little as possible.
  */
 public final class SessionFlow {
   private static final AtomicLong COUNTER = new AtomicLong();
@@ -41,45 +34,15 @@ public final class SessionFlow {
   }
 
   /** The handler of one connection from {@code clientIp}; {@code onClose} runs once when it ends, however it ends. */
-  public Flow<Message, Message, NotUsed> create(String clientIp, Runnable onClose) {
+  public Flow<Message, Message, ?> create(String clientIp, Runnable onClose) {
     ActorRef<Session.Command> session = system.systemActorOf(
         Session.create(deps, clientIp), "session-" + COUNTER.incrementAndGet(), Props.empty());
 
-    Sink<Message, NotUsed> in = Flow.<Message>create()
-        .mapAsync(1, this::read)
-        .to(ActorSink.actorRefWithBackpressure(
-            session,
-            (ActorRef<Session.Ack> ack, Session.InboundFrame frame) -> new Session.Inbound(frame, ack),
-            Session.StreamStarted::new,
-            Session.Ack.INSTANCE,
-            new Session.ConnectionClosed(),
-            failure -> new Session.ConnectionClosed()));
-
-    Source<Message, NotUsed> out = ActorSource.<Session.Outbound>actorRef(
-            o -> o instanceof Session.Close,
-            o -> Optional.empty(),
-            deps.settings().outboundQueue(),
-            OverflowStrategy.fail())
-        .mapMaterializedValue(outbound -> {
-          session.tell(new Session.Connected(outbound));
-          return NotUsed.notUsed();
-        })
-        .<Message>map(o -> TextMessage.create(((Session.Frame) o).json()))
-        .watchTermination((mat, done) -> {
-          done.whenComplete((d, failure) -> {
-            if (failure instanceof BufferOverflowException) {
-              // Counted here: the session may already have seen the connection close by the time it hears why.
-              deps.metrics().closed("slow-reader");
-              session.tell(new Session.SlowReader());
-            }
-          });
-          return mat;
-        });
-    return Flow.fromSinkAndSourceCoupled(in, out)
-        .watchTermination((mat, done) -> {
-          done.whenComplete((d, failure) -> onClose.run());
-          return mat;
-        });
+    return Flow.fromGraph(new SessionStage(session, this::read, deps.settings().outboundQueue(), () -> {
+      // Counted here: the session may already have seen the connection close by the time it hears why.
+      deps.metrics().closed("slow-reader");
+      session.tell(new Session.SlowReader());
+    }, onClose));
   }
 
   /** Reads a whole frame, never holding more than the size limit of it in memory. */
