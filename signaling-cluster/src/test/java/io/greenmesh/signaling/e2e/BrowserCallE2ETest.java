@@ -46,21 +46,7 @@ class BrowserCallE2ETest {
 
   @AfterEach
   void stopEverything() {
-    try {
-      if (browsers != null) {
-        browsers.close();
-      }
-    } finally {
-      try {
-        if (node != null) {
-          node.close();
-        }
-      } finally {
-        if (network != null) {
-          network.close();
-        }
-      }
-    }
+    Teardown.closeAll(browsers, node, network);
   }
 
   @Test

@@ -43,27 +43,7 @@ class RelayedCallE2ETest {
 
   @AfterEach
   void stopEverything() {
-    try {
-      if (browsers != null) {
-        browsers.close();
-      }
-    } finally {
-      try {
-        if (node != null) {
-          node.close();
-        }
-      } finally {
-        try {
-          if (coturn != null) {
-            coturn.close();
-          }
-        } finally {
-          if (network != null) {
-            network.close();
-          }
-        }
-      }
-    }
+    Teardown.closeAll(browsers, node, coturn, network);
   }
 
   @Test

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import io.greenmesh.signaling.GreenMeshNode;
 import io.greenmesh.signaling.e2e.HeadlessChromium;
+import io.greenmesh.signaling.e2e.Teardown;
 import io.greenmesh.signaling.e2e.TestNetwork;
 import io.greenmesh.signaling.support.TestNodes;
 import java.time.Duration;
@@ -71,21 +72,13 @@ class PeerJsBrowserE2ETest {
   }
 
   @AfterEach
-  void stopEverything() throws Exception {
-    try {
-      for (HeadlessChromium b : browsers) {
-        b.close();
-      }
-      browsers.clear();
-      for (AutoCloseable s : servers) {
-        s.close();
-      }
-      servers.clear();
-    } finally {
-      if (network != null) {
-        network.close();
-      }
-    }
+  void stopEverything() {
+    List<AutoCloseable> all = new ArrayList<>(browsers);
+    all.addAll(servers);
+    all.add(network);
+    browsers.clear();
+    servers.clear();
+    Teardown.closeAll(all);
   }
 
   @Test
