@@ -205,8 +205,9 @@ public final class Session {
   private final TokenBucket bucket;
   private ActorRef<Outbound> connection;
 
-  // Abuse accounting for this connection.
-  private final ArrayDeque<Long> rateLimitStrikes = new ArrayDeque<>();
+  // Abuse accounting for this connection. This and the buffers below are allocated when first needed: most
+  // sessions are idle most of their life, and a node holds as many sessions as its heap allows.
+  private ArrayDeque<Long> rateLimitStrikes;
   private int oversizedFrames;
 
   // Room membership, set once joined.
@@ -225,13 +226,13 @@ public final class Session {
 
   // Numbering of signals and broadcasts sent to the client, and the last ones sent, for replay after a resume.
   private long outSeq;
-  private final ArrayDeque<Sent> recent = new ArrayDeque<>();
+  private ArrayDeque<Sent> recent;
   private long resumedFromSeq;
   private HandOverState earlyHandOver;
   private Room.Member pendingMember;
 
   // Held while detached.
-  private final ArrayDeque<Deliver> held = new ArrayDeque<>();
+  private ArrayDeque<Deliver> held;
   private int droppedWhileDetached;
 
   private Session(ActorContext<Command> ctx, TimerScheduler<Command> timers, StashBuffer<Command> stash,
@@ -499,6 +500,9 @@ public final class Session {
   private Behavior<Command> detached() {
     return Behaviors.receive(Command.class)
         .onMessage(Deliver.class, d -> {
+          if (held == null) {
+            held = new ArrayDeque<>();
+          }
           if (held.size() >= settings.resumeBuffer()) {
             held.pollFirst();
             droppedWhileDetached++;
@@ -516,9 +520,8 @@ public final class Session {
         })
         .onMessage(PeerSessionTerminated.class, this::onPeerSessionTerminated)
         .onMessage(HandOver.class, h -> {
-          h.successor().tell(new HandOverState(new ArrayList<>(recent), new ArrayList<>(held), droppedWhileDetached,
-              outSeq));
-          held.clear();
+          h.successor().tell(new HandOverState(copyOf(recent), copyOf(held), droppedWhileDetached, outSeq));
+          held = null;
           metrics.detachedSessions().decrementAndGet();
           timers.cancel(new GraceExpired());
           return forwarding(h.successor());
@@ -608,6 +611,9 @@ public final class Session {
 
   private Behavior<Command> strike(long now) {
     long windowStart = now - settings.strikeWindow().toNanos();
+    if (rateLimitStrikes == null) {
+      rateLimitStrikes = new ArrayDeque<>();
+    }
     while (!rateLimitStrikes.isEmpty() && rateLimitStrikes.peekFirst() < windowStart) {
       rateLimitStrikes.pollFirst();
     }
@@ -828,10 +834,18 @@ public final class Session {
   }
 
   private void remember(Sent sent) {
+    if (recent == null) {
+      recent = new ArrayDeque<>();
+    }
     if (recent.size() >= settings.resumeBuffer()) {
       recent.pollFirst();
     }
     recent.addLast(sent);
+  }
+
+  /** A buffer's contents, oldest first; empty when it was never allocated. */
+  private static <T> List<T> copyOf(ArrayDeque<T> buffer) {
+    return buffer == null ? List.of() : new ArrayList<>(buffer);
   }
 
   private static ServerMessage frameFor(Sent sent) {
@@ -843,7 +857,7 @@ public final class Session {
 
   private Behavior<Command> handOverWhileConnected(HandOver h) {
     // The client resumed on another connection while this one still looked open: this one is stale.
-    h.successor().tell(new HandOverState(new ArrayList<>(recent), List.of(), 0, outSeq));
+    h.successor().tell(new HandOverState(copyOf(recent), List.of(), 0, outSeq));
     connection.tell(new Close());
     metrics.connectedSessions().decrementAndGet();
     return forwarding(h.successor());
