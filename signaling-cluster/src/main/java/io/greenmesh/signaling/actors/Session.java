@@ -422,38 +422,50 @@ public final class Session {
     return stash.unstashAll(joined());
   }
 
-  /** In a room with a live connection. */
+  /**
+   * In a room with a live connection: where an idle session spends its life, so it is one handler rather than a
+   * builder's list of cases, each with its own lambda (about 1 KB a session).
+   */
   private Behavior<Command> joined() {
-    return Behaviors.receive(Command.class)
-        .onMessage(StreamStarted.class, this::ackStart)
-        .onMessage(Inbound.class, in -> handleInbound(in, this::onJoinedMessage))
-        .onMessage(Deliver.class, d -> {
-          deliverToClient(d);
-          return Behaviors.same();
-        })
-        .onMessage(PeerJoined.class, this::onPeerJoined)
-        .onMessage(PeerLeft.class, this::onPeerLeft)
-        .onMessage(PeerSessionTerminated.class, this::onPeerSessionTerminated)
-        .onMessage(UnknownPeerExpired.class, this::onUnknownPeerExpired)
-        .onMessage(StatsRefused.class, r -> {
-          sendError(ErrorCode.BAD_REQUEST, r.reason(), "stats");
-          return Behaviors.same();
-        })
-        .onMessage(CallEnded.class, this::onCallEnded)
-        .onMessage(Removed.class, r -> {
-          send(new ServerMessage.Removed(room, r.by()));
-          ctx.unwatch(roomRef);
-          clearMembership();
-          return idle();
-        })
-        .onMessage(HandOver.class, this::handOverWhileConnected)
-        .onMessage(HandOverState.class, h -> Behaviors.same())
-        .onMessage(RoomTerminated.class, r -> reRegister())
-        .onMessage(RoomAnswered.class, this::onReRegistered)
-        .onMessage(ConnectionClosed.class, c -> detach())
-        .onMessage(SlowReader.class, s -> slowReader())
-        .onAnyMessage(m -> Behaviors.same())
-        .build();
+    return Behaviors.receive(Command.class).onAnyMessage(this::onJoinedCommand).build();
+  }
+
+  private Behavior<Command> onJoinedCommand(Command m) {
+    if (m instanceof StreamStarted s) {
+      return ackStart(s);
+    } else if (m instanceof Inbound in) {
+      return handleInbound(in, this::onJoinedMessage);
+    } else if (m instanceof Deliver d) {
+      deliverToClient(d);
+    } else if (m instanceof PeerJoined p) {
+      return onPeerJoined(p);
+    } else if (m instanceof PeerLeft p) {
+      return onPeerLeft(p);
+    } else if (m instanceof PeerSessionTerminated t) {
+      return onPeerSessionTerminated(t);
+    } else if (m instanceof UnknownPeerExpired e) {
+      return onUnknownPeerExpired(e);
+    } else if (m instanceof StatsRefused r) {
+      sendError(ErrorCode.BAD_REQUEST, r.reason(), "stats");
+    } else if (m instanceof CallEnded c) {
+      return onCallEnded(c);
+    } else if (m instanceof Removed r) {
+      send(new ServerMessage.Removed(room, r.by()));
+      ctx.unwatch(roomRef);
+      clearMembership();
+      return idle();
+    } else if (m instanceof HandOver h) {
+      return handOverWhileConnected(h);
+    } else if (m instanceof RoomTerminated) {
+      return reRegister();
+    } else if (m instanceof RoomAnswered a) {
+      return onReRegistered(a);
+    } else if (m instanceof ConnectionClosed) {
+      return detach();
+    } else if (m instanceof SlowReader) {
+      return slowReader();
+    }
+    return Behaviors.same(); // HandOverState and anything else: nothing to do
   }
 
   private Behavior<Command> onJoinedMessage(ClientMessage message) {
