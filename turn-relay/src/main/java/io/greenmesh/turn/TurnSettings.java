@@ -45,7 +45,20 @@ public record TurnSettings(
         int unauthenticatedBurst,
         double unauthenticatedAmplification,
         int workers,
+        UdpTransport udpTransport,
         int metricsPort) {
+
+    /** Which code reads and writes the UDP sockets; both run the same relay logic. */
+    public enum UdpTransport {
+        /** The JDK's selector and DatagramChannel: one recvfrom/sendto per packet. The default. */
+        NIO,
+        /** Netty's native epoll transport: recvmmsg/sendmmsg batches; Linux only, else falls back to NIO. */
+        EPOLL;
+
+        public static UdpTransport parse(String text) {
+            return valueOf(text.trim().toUpperCase(java.util.Locale.ROOT));
+        }
+    }
 
     public static final String PATH = "greenmesh.turn";
 
@@ -98,6 +111,7 @@ public record TurnSettings(
                 c.getInt("unauthenticated-burst"),
                 c.getDouble("unauthenticated-amplification"),
                 c.getInt("workers"),
+                UdpTransport.parse(c.getString("udp-transport")),
                 c.getInt("metrics-port"));
     }
 
@@ -124,6 +138,6 @@ public record TurnSettings(
         // Never print the secrets.
         return "TurnSettings[host=" + host + ", port=" + port + ", tls=" + tlsEnabled() + ", relayAddress="
                 + relayAddress + ", relayPorts=" + relayPortMin + "-" + relayPortMax + ", realm=" + realm
-                + ", mode=" + mode + ", secrets=" + secrets.size() + "]";
+                + ", mode=" + mode + ", udpTransport=" + udpTransport + ", secrets=" + secrets.size() + "]";
     }
 }

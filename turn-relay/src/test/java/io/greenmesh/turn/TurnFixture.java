@@ -46,6 +46,24 @@ final class TurnFixture implements AutoCloseable {
         this(Map.of());
     }
 
+    /**
+     * The same relay on Netty's epoll UDP transport. Fails rather than passing on the NIO fallback: on this
+     * project's machines (Linux x86_64) the native transport must load.
+     */
+    static TurnFixture onEpoll(Map<String, Object> overrides) throws IOException {
+        if (!io.netty.channel.epoll.Epoll.isAvailable()) {
+            throw new AssertionError("Netty's epoll transport did not load", io.netty.channel.epoll.Epoll.unavailabilityCause());
+        }
+        Map<String, Object> epoll = new java.util.HashMap<>(overrides);
+        epoll.put("udp-transport", "epoll");
+        TurnFixture turn = new TurnFixture(epoll);
+        if (Thread.getAllStackTraces().keySet().stream().noneMatch(t -> t.getName().startsWith("turn-udp-epoll"))) {
+            turn.close();
+            throw new AssertionError("udp-transport = epoll started no epoll event loop");
+        }
+        return turn;
+    }
+
     TestTurnClient udpClient() throws IOException {
         return TestTurnClient.udp(InetAddress.getByName(settings.host()), server.udpPort())
                 .credentials(SECRET, clock.millis() / 1000 + 3600, "alice");

@@ -21,6 +21,7 @@ import io.greenmesh.turn.message.MessageClass;
 import io.greenmesh.turn.message.Method;
 import io.greenmesh.turn.message.StunMessage;
 import io.greenmesh.turn.server.TurnCredentials;
+import java.io.IOException;
 import java.net.DatagramSocket;
 import java.net.Inet6Address;
 import java.net.InetAddress;
@@ -34,10 +35,16 @@ import org.junit.jupiter.api.Test;
 /** Every refusal a client can provoke is answered with its RFC error code, and counted. */
 class TurnServerErrorsTest {
 
+    /** The relay under test; the epoll subclass runs every case here on Netty's epoll UDP transport. */
+    TurnFixture fixture(Map<String, Object> overrides) throws IOException {
+        return new TurnFixture(overrides);
+    }
+
+
     private TurnFixture turn;
 
     private TurnFixture start(Map<String, Object> overrides) throws Exception {
-        turn = new TurnFixture(overrides);
+        turn = fixture(overrides);
         return turn;
     }
 
@@ -290,7 +297,7 @@ class TurnServerErrorsTest {
         try (DatagramSocket squatter = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
             int port = squatter.getLocalPort();
             TurnServerException e = assertThrows(TurnServerException.class,
-                    () -> new TurnFixture(Map.of("port", port)));
+                    () -> fixture(Map.of("port", port)));
             assertTrue(e.getMessage().contains(":" + port), e.getMessage());
             assertEquals(1, e.getMessage().lines().count());
         }

@@ -16,6 +16,7 @@ import io.greenmesh.turn.message.ChannelData;
 import io.greenmesh.turn.message.MessageClass;
 import io.greenmesh.turn.message.Method;
 import io.greenmesh.turn.message.StunMessage;
+import java.io.IOException;
 import java.net.Inet6Address;
 import java.net.InetSocketAddress;
 import java.util.Map;
@@ -24,9 +25,15 @@ import org.junit.jupiter.api.Test;
 /** A relay listening on ::1 hands out IPv6 relayed addresses and relays IPv6 peers only (443 for IPv4 ones). */
 class TurnServerIpv6Test {
 
+    /** The relay under test; the epoll subclass runs every case here on Netty's epoll UDP transport. */
+    TurnFixture fixture(Map<String, Object> overrides) throws IOException {
+        return new TurnFixture(overrides);
+    }
+
+
     @Test
     void anIpv6RelayAllocatesAndRelaysOverIpv6() throws Exception {
-        try (TurnFixture turn = new TurnFixture(Map.of("host", "::1")); TestTurnClient client = turn.udpClient()) {
+        try (TurnFixture turn = fixture(Map.of("host", "::1")); TestTurnClient client = turn.udpClient()) {
             StunMessage granted = client.allocate(new RequestedAddressFamily(AddressFamily.IPV6));
             assertEquals(MessageClass.SUCCESS_RESPONSE, granted.messageClass(), granted.toString());
             InetSocketAddress relayed = TestTurnClient.relayed(granted);
@@ -54,7 +61,7 @@ class TurnServerIpv6Test {
 
     @Test
     void askingForIpv4FromAnIpv6RelayIs440() throws Exception {
-        try (TurnFixture turn = new TurnFixture(Map.of("host", "::1")); TestTurnClient client = turn.udpClient()) {
+        try (TurnFixture turn = fixture(Map.of("host", "::1")); TestTurnClient client = turn.udpClient()) {
             assertEquals(ErrorCode.ADDRESS_FAMILY_NOT_SUPPORTED,
                     errorCode(client.allocate(new RequestedAddressFamily(AddressFamily.IPV4))));
         }

@@ -14,6 +14,7 @@ import io.greenmesh.turn.message.ChannelData;
 import io.greenmesh.turn.message.MessageClass;
 import io.greenmesh.turn.message.Method;
 import io.greenmesh.turn.message.StunMessage;
+import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -31,6 +32,12 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** TURN over TCP and TLS (RFC 8656 §5): stream framing with ChannelData padding; the allocation dies with the connection. */
 class TurnServerStreamTest {
+
+    /** The relay under test; the epoll subclass runs every case here on Netty's epoll UDP transport. */
+    TurnFixture fixture(Map<String, Object> overrides) throws IOException {
+        return new TurnFixture(overrides);
+    }
+
 
     /** The whole exchange a client makes, on any stream. */
     private static void relayRoundTrip(TurnFixture turn, TestTurnClient client, String transport) throws Exception {
@@ -66,7 +73,7 @@ class TurnServerStreamTest {
 
     @Test
     void tcpClientsAllocateAndRelayAndTheAllocationEndsWithTheConnection() throws Exception {
-        try (TurnFixture turn = new TurnFixture()) {
+        try (TurnFixture turn = fixture(Map.of())) {
             assertEquals(turn.server.udpPort(), turn.server.tcpPort(), "TCP shares the TURN port");
             TestTurnClient client = turn.tcpClient();
             relayRoundTrip(turn, client, "tcp");
@@ -79,7 +86,7 @@ class TurnServerStreamTest {
 
     @Test
     void aStreamThatLosesFramingIsClosed() throws Exception {
-        try (TurnFixture turn = new TurnFixture(); Socket socket = new Socket(InetAddress.getLoopbackAddress(),
+        try (TurnFixture turn = fixture(Map.of()); Socket socket = new Socket(InetAddress.getLoopbackAddress(),
                 turn.server.tcpPort())) {
             socket.getOutputStream().write(new byte[] {(byte) 0xC0, 0, 0, 0});
             socket.setSoTimeout(2000);
@@ -90,7 +97,7 @@ class TurnServerStreamTest {
 
     @Test
     void connectionsBeyondTheLimitAreClosedAndCounted() throws Exception {
-        try (TurnFixture turn = new TurnFixture(Map.of("max-stream-connections", 1));
+        try (TurnFixture turn = fixture(Map.of("max-stream-connections", 1));
              TestTurnClient first = turn.tcpClient();
              Socket second = new Socket(InetAddress.getLoopbackAddress(), turn.server.tcpPort())) {
             assertEquals(MessageClass.SUCCESS_RESPONSE, first.allocate().messageClass());
@@ -109,7 +116,7 @@ class TurnServerStreamTest {
             fail("openssl is needed for the TLS test in CI");
         }
         assumeTrue(made, "openssl not available");
-        try (TurnFixture turn = new TurnFixture(Map.of("tls-port", 0, "tls-cert", cert.toString(),
+        try (TurnFixture turn = fixture(Map.of("tls-port", 0, "tls-cert", cert.toString(),
                 "tls-key", key.toString()))) {
             assertTrue(turn.server.tlsPort() > 0);
             SSLContext trustAll = SSLContext.getInstance("TLS");

@@ -21,6 +21,7 @@ import io.greenmesh.turn.message.ChannelData;
 import io.greenmesh.turn.message.MessageClass;
 import io.greenmesh.turn.message.Method;
 import io.greenmesh.turn.message.StunMessage;
+import java.io.IOException;
 import java.net.DatagramPacket;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -33,11 +34,17 @@ import org.junit.jupiter.api.Test;
 /** The relay over real UDP sockets on 127.0.0.1: the happy path a browser takes, then data both ways. */
 class TurnServerUdpTest {
 
+    /** The relay under test; the epoll subclass runs every case here on Netty's epoll UDP transport. */
+    TurnFixture fixture(Map<String, Object> overrides) throws IOException {
+        return new TurnFixture(overrides);
+    }
+
+
     private TurnFixture turn;
 
     @BeforeEach
     void start() throws Exception {
-        turn = new TurnFixture();
+        turn = fixture(Map.of());
     }
 
     @AfterEach
@@ -153,7 +160,7 @@ class TurnServerUdpTest {
     @Test
     void monitorModeRelaysPlaintextButCountsIt() throws Exception {
         turn.close();
-        turn = new TurnFixture(Map.of("mode", "monitor"));
+        turn = fixture(Map.of("mode", "monitor"));
         byte[] plaintext = "GET /admin HTTP/1.1\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
         try (TestTurnClient client = turn.udpClient()) {
             client.allocate();

@@ -8,6 +8,7 @@ import io.greenmesh.turn.codec.StunEncoder;
 import io.greenmesh.turn.message.MessageClass;
 import io.greenmesh.turn.message.Method;
 import io.greenmesh.turn.message.StunMessage;
+import java.io.IOException;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
@@ -24,9 +25,15 @@ import org.junit.jupiter.api.Test;
  */
 class UnauthenticatedFloodTest {
 
+  /** The relay under test; the epoll subclass runs every case here on Netty's epoll UDP transport. */
+  TurnFixture fixture(Map<String, Object> overrides) throws IOException {
+    return new TurnFixture(overrides);
+  }
+
+
   @Test
   void aFloodOfUnauthenticatedAllocatesBuysNothing() throws Exception {
-    try (TurnFixture turn = new TurnFixture(Map.of("unauthenticated-rate", 20, "unauthenticated-burst", 40))) {
+    try (TurnFixture turn = fixture(Map.of("unauthenticated-rate", 20, "unauthenticated-burst", 40))) {
       int port = turn.server.udpPort();
       List<Thread> flooders = new ArrayList<>();
       List<long[]> sentReceived = new ArrayList<>();

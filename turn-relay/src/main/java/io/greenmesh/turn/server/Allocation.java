@@ -3,7 +3,6 @@ package io.greenmesh.turn.server;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.nio.channels.DatagramChannel;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReferenceArray;
@@ -22,7 +21,7 @@ public final class Allocation {
     private final String username;
     private final byte[] key;
     private final byte[] allocateTransactionId;
-    private final DatagramChannel relay;
+    private final RelaySocket relay;
     private final InetSocketAddress relayedAddress;
     private final ClientSink sink;
     private final TokenBucket bandwidth;
@@ -34,7 +33,7 @@ public final class Allocation {
     private volatile boolean closed;
     private volatile io.greenmesh.turn.attribute.ReservationToken reservation;
 
-    Allocation(FiveTuple fiveTuple, String username, byte[] key, byte[] allocateTransactionId, DatagramChannel relay,
+    Allocation(FiveTuple fiveTuple, String username, byte[] key, byte[] allocateTransactionId, RelaySocket relay,
                InetSocketAddress relayedAddress, ClientSink sink, long bandwidthBytesPerSecond, long nowMillis,
                long expiresAtMillis) {
         this.fiveTuple = fiveTuple;
@@ -75,7 +74,7 @@ public final class Allocation {
         this.reservation = token;
     }
 
-    public DatagramChannel relay() {
+    public RelaySocket relay() {
         return relay;
     }
 

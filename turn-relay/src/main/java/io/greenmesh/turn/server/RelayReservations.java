@@ -2,7 +2,6 @@ package io.greenmesh.turn.server;
 
 import io.greenmesh.turn.attribute.Octets;
 import java.io.IOException;
-import java.nio.channels.DatagramChannel;
 import java.security.SecureRandom;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -13,7 +12,7 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 final class RelayReservations {
 
-    private record Held(DatagramChannel channel, long expiresAtMillis) {
+    private record Held(RelaySocket channel, long expiresAtMillis) {
     }
 
     private final SecureRandom random = new SecureRandom();
@@ -27,7 +26,7 @@ final class RelayReservations {
     }
 
     /** Holds {@code channel}; returns its token, or null (channel closed) when too many are held. */
-    Octets hold(DatagramChannel channel, long nowMillis) {
+    Octets hold(RelaySocket channel, long nowMillis) {
         if (held.size() >= max) {
             closeQuietly(channel);
             return null;
@@ -40,7 +39,7 @@ final class RelayReservations {
     }
 
     /** The held channel for a token, removed from the reservations; null when unknown or expired. */
-    DatagramChannel take(Octets token, long nowMillis) {
+    RelaySocket take(Octets token, long nowMillis) {
         Held h = held.remove(token);
         if (h == null) {
             return null;
@@ -62,7 +61,7 @@ final class RelayReservations {
         });
     }
 
-    private static void closeQuietly(DatagramChannel channel) {
+    private static void closeQuietly(RelaySocket channel) {
         try {
             channel.close();
         } catch (IOException ignored) {

@@ -33,7 +33,6 @@ import io.greenmesh.turn.policy.PeerAddressPolicy;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.nio.channels.DatagramChannel;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -261,13 +260,13 @@ public final class TurnRequestHandler {
             return error(request, ErrorCode.ALLOCATION_QUOTA_REACHED);
         }
         long now = clock.millis();
-        DatagramChannel relay = null;
+        RelaySocket relay = null;
         ReservationToken heldFor = null;
         try {
             if (token.isPresent()) {
                 relay = reservations.take(token.get().value(), now);
             } else if (evenPort.isPresent() && evenPort.get().reserveNext()) {
-                DatagramChannel[] pair = relaySockets.openEvenPair();
+                RelaySocket[] pair = relaySockets.openEvenPair();
                 if (pair != null) {
                     relay = pair[0];
                     var held = reservations.hold(pair[1], now);
@@ -288,7 +287,7 @@ public final class TurnRequestHandler {
         InetSocketAddress relayed;
         try {
             relayed = new InetSocketAddress(advertisedRelayAddress,
-                    ((InetSocketAddress) relay.getLocalAddress()).getPort());
+                    relay.localAddress().getPort());
         } catch (IOException e) {
             table.release(request.username());
             metrics.allocationRefused("no_relay_port");

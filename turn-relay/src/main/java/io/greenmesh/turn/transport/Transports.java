@@ -13,36 +13,29 @@ import java.net.BindException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
-import java.net.StandardProtocolFamily;
-import java.net.StandardSocketOptions;
-import java.nio.channels.DatagramChannel;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.BiFunction;
 import javax.net.ssl.SSLServerSocket;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * The listeners and data-path threads: {@code workers} UDP sockets on the TURN port (SO_REUSEPORT), a TCP
- * listener on the same port, and a TLS listener when a certificate is configured.
+ * The listeners and data-path threads: {@code workers} UDP sockets on the TURN port (SO_REUSEPORT) read by the
+ * configured {@link UdpTransport}, a TCP listener on the same port, and a TLS listener when a certificate is
+ * configured.
  */
 public final class Transports implements Closeable {
 
-    private final List<UdpWorker> workers;
-    private final List<Thread> threads = new ArrayList<>();
-    private final List<DatagramChannel> udpChannels;
+    private static final Logger LOG = LoggerFactory.getLogger(Transports.class);
+
+    private final UdpTransport udp;
     private final StreamListener tcp;
     private final StreamListener tls;
-    private final int udpPort;
 
-    private Transports(List<UdpWorker> workers, List<DatagramChannel> udpChannels, StreamListener tcp,
-                       StreamListener tls, int udpPort) {
-        this.workers = workers;
-        this.udpChannels = udpChannels;
+    private Transports(UdpTransport udp, StreamListener tcp, StreamListener tls) {
+        this.udp = udp;
         this.tcp = tcp;
         this.tls = tls;
-        this.udpPort = udpPort;
     }
 
     /**
@@ -69,18 +62,15 @@ public final class Transports implements Closeable {
     private static Transports bindOnce(TurnSettings settings, InetAddress host, AllocationTable table,
                                        DataPath dataPath, TurnMetrics metrics,
                                        BiFunction<RelaySockets, Integer, TurnRequestHandler> handlers) {
-        List<DatagramChannel> channels = new ArrayList<>();
-        List<UdpWorker> workers = new CopyOnWriteArrayList<>();
+        UdpTransport udp = null;
         StreamListener tcp = null;
         StreamListener tls = null;
         try {
-            int port = bindUdp(settings, host, channels);
-            InetSocketAddress listenAddress = new InetSocketAddress(host, port);
+            udp = bindUdp(settings, host, table, dataPath, metrics);
+            int port = udp.port();
             TurnRequestHandler handler = handlers.apply(
-                    new UdpRelaySockets(host, settings.relayPortMin(), settings.relayPortMax(), workers), port);
-            for (DatagramChannel channel : channels) {
-                workers.add(new UdpWorker(channel, listenAddress, handler, table, dataPath, metrics));
-            }
+                    new UdpRelaySockets(host, settings.relayPortMin(), settings.relayPortMax(), udp.relayBinder()),
+                    port);
             int maxConnections = settings.maxStreamConnections();
             if (settings.tcpEnabled()) {
                 ServerSocket server = bindStream(new ServerSocket(), host, port, "TCP");
@@ -93,13 +83,12 @@ public final class Transports implements Closeable {
                 bindStream(server, host, settings.tlsPort(), "TLS");
                 tls = new StreamListener(server, ClientTransport.TLS, handler, table, dataPath, metrics, maxConnections);
             }
-            Transports transports = new Transports(workers, channels, tcp, tls, port);
-            transports.startWorkers();
-            return transports;
+            udp.start(handler, new InetSocketAddress(host, port));
+            return new Transports(udp, tcp, tls);
         } catch (IOException | RuntimeException e) {
-            channels.forEach(Transports::closeQuietly);
-            closeQuietly(tcp);
-            closeQuietly(tls);
+            UdpTransport.closeQuietly(udp);
+            UdpTransport.closeQuietly(tcp);
+            UdpTransport.closeQuietly(tls);
             if (e instanceof TurnServerException t) {
                 throw t;
             }
@@ -107,35 +96,18 @@ public final class Transports implements Closeable {
         }
     }
 
-    private static int bindUdp(TurnSettings settings, InetAddress host, List<DatagramChannel> channels)
-            throws IOException {
-        int port = settings.port();
-        StandardProtocolFamily family = host.getAddress().length == 4 ? StandardProtocolFamily.INET
-                : StandardProtocolFamily.INET6;
-        if (port != 0) {
-            // SO_REUSEPORT would let us share a port another relay already holds: probe without it first.
-            try (DatagramChannel probe = DatagramChannel.open(family)) {
-                probe.bind(new InetSocketAddress(host, port));
-            } catch (BindException e) {
-                throw new TurnServerException("TURN relay cannot listen on UDP " + host.getHostAddress() + ":" + port
-                        + ": port already in use", e);
+    /** The configured UDP transport; epoll falls back to NIO where Netty's native library cannot load. */
+    private static UdpTransport bindUdp(TurnSettings settings, InetAddress host, AllocationTable table,
+                                        DataPath dataPath, TurnMetrics metrics) throws IOException {
+        if (settings.udpTransport() == TurnSettings.UdpTransport.EPOLL) {
+            if (EpollUdp.available()) {
+                LOG.info("TURN UDP data path: Netty epoll, {} event loops", settings.workerCount());
+                return EpollUdp.bind(host, settings.port(), settings.workerCount(), table, dataPath, metrics);
             }
+            LOG.warn("greenmesh.turn.udp-transport = epoll, but Netty's native epoll transport is unavailable here"
+                    + " ({}); using nio", EpollUdp.unavailabilityCause());
         }
-        for (int i = 0; i < settings.workerCount(); i++) {
-            DatagramChannel channel = DatagramChannel.open(family);
-            channels.add(channel);
-            channel.setOption(StandardSocketOptions.SO_REUSEPORT, true);
-            channel.setOption(StandardSocketOptions.SO_RCVBUF, 4 << 20);
-            channel.setOption(StandardSocketOptions.SO_SNDBUF, 4 << 20);
-            try {
-                channel.bind(new InetSocketAddress(host, port));
-            } catch (BindException e) {
-                throw new TurnServerException("TURN relay cannot listen on UDP " + host.getHostAddress() + ":" + port
-                        + ": port already in use", e);
-            }
-            port = ((InetSocketAddress) channel.getLocalAddress()).getPort();
-        }
-        return port;
+        return NioUdp.bind(host, settings.port(), settings.workerCount(), table, dataPath, metrics);
     }
 
     private static <T extends ServerSocket> T bindStream(T server, InetAddress host, int port, String name)
@@ -150,17 +122,8 @@ public final class Transports implements Closeable {
         }
     }
 
-    private void startWorkers() {
-        for (int i = 0; i < workers.size(); i++) {
-            Thread thread = new Thread(workers.get(i), "turn-udp-" + i);
-            thread.setDaemon(true);
-            thread.start();
-            threads.add(thread);
-        }
-    }
-
     public int udpPort() {
-        return udpPort;
+        return udp.port();
     }
 
     /** The TCP port, or -1 when TCP is off. */
@@ -175,28 +138,8 @@ public final class Transports implements Closeable {
 
     @Override
     public void close() {
-        workers.forEach(UdpWorker::stop);
-        udpChannels.forEach(Transports::closeQuietly);
-        closeQuietly(tcp);
-        closeQuietly(tls);
-        for (Thread thread : threads) {
-            try {
-                thread.join(2000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            }
-        }
-    }
-
-    private static void closeQuietly(Closeable closeable) {
-        if (closeable == null) {
-            return;
-        }
-        try {
-            closeable.close();
-        } catch (IOException ignored) {
-            // shutting down
-        }
+        udp.close();
+        UdpTransport.closeQuietly(tcp);
+        UdpTransport.closeQuietly(tls);
     }
 }

@@ -2,13 +2,18 @@ package io.greenmesh.turn.transport;
 
 import io.greenmesh.turn.server.ClientSink;
 import io.greenmesh.turn.server.ClientTransport;
-import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
-import java.nio.channels.DatagramChannel;
 
-/** A UDP client, answered from the listener socket of the worker that heard it. */
-record UdpClientSink(UdpWorker worker, DatagramChannel listener, InetSocketAddress client) implements ClientSink {
+/** A UDP client, answered from the listener socket of the worker that heard it (NIO or epoll). */
+record UdpClientSink(Listener listener, InetSocketAddress client) implements ClientSink {
+
+    /** A worker's listener socket on the TURN port. */
+    interface Listener {
+
+        /** Sends {@code buf[position, limit)} to {@code to}; false when it was dropped. */
+        boolean send(ByteBuffer buf, InetSocketAddress to);
+    }
 
     @Override
     public ClientTransport transport() {
@@ -17,12 +22,7 @@ record UdpClientSink(UdpWorker worker, DatagramChannel listener, InetSocketAddre
 
     @Override
     public boolean send(ByteBuffer buf, int from, int to) {
-        try {
-            buf.limit(to).position(from);
-            listener.send(buf, client);
-            return true;
-        } catch (IOException e) {
-            return false;
-        }
+        buf.limit(to).position(from);
+        return listener.send(buf, client);
     }
 }

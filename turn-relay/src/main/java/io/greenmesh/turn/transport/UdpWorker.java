@@ -1,13 +1,8 @@
 package io.greenmesh.turn.transport;
 
-import io.greenmesh.turn.codec.DecodeResult;
-import io.greenmesh.turn.codec.StunDecoder;
-import io.greenmesh.turn.codec.TurnFraming;
 import io.greenmesh.turn.metrics.TurnMetrics;
 import io.greenmesh.turn.server.Allocation;
 import io.greenmesh.turn.server.AllocationTable;
-import io.greenmesh.turn.server.ClientTransport;
-import io.greenmesh.turn.server.FiveTuple;
 import io.greenmesh.turn.server.TurnRequestHandler;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -29,19 +24,15 @@ import org.slf4j.LoggerFactory;
  * all on one selector. A client and its relay socket live on the same thread: no hand-off, no locks, one direct
  * buffer reused for every packet.
  */
-final class UdpWorker implements Runnable {
+final class UdpWorker implements Runnable, UdpClientSink.Listener {
 
     private static final Logger LOG = LoggerFactory.getLogger(UdpWorker.class);
     private static final int BATCH = 64;
 
     private final DatagramChannel listener;
-    private final InetSocketAddress listenAddress;
-    private final TurnRequestHandler handler;
-    private final AllocationTable table;
-    private final DataPath dataPath;
+    private final UdpPackets packets;
     private final TurnMetrics metrics;
     private final Selector selector;
-    private final ByteBuffer buf = ByteBuffer.allocateDirect(DataPath.HEADROOM + 65536 + 8);
     private final Queue<Allocation> pending = new ConcurrentLinkedQueue<>();
     private final Consumer<SelectionKey> onReady = this::onReady;
     private volatile boolean running = true;
@@ -50,10 +41,8 @@ final class UdpWorker implements Runnable {
     UdpWorker(DatagramChannel listener, InetSocketAddress listenAddress, TurnRequestHandler handler,
               AllocationTable table, DataPath dataPath, TurnMetrics metrics) throws IOException {
         this.listener = listener;
-        this.listenAddress = listenAddress;
-        this.handler = handler;
-        this.table = table;
-        this.dataPath = dataPath;
+        this.packets = new UdpPackets(listenAddress, handler, table, dataPath, metrics,
+                client -> new UdpClientSink(this, client));
         this.metrics = metrics;
         this.selector = Selector.open();
         listener.configureBlocking(false);
@@ -67,6 +56,16 @@ final class UdpWorker implements Runnable {
             selector.wakeup();
         } else {
             registerPending();
+        }
+    }
+
+    @Override
+    public boolean send(ByteBuffer buf, InetSocketAddress to) {
+        try {
+            listener.send(buf, to);
+            return true;
+        } catch (IOException e) {
+            return false;
         }
     }
 
@@ -100,8 +99,9 @@ final class UdpWorker implements Runnable {
         Allocation allocation;
         while ((allocation = pending.poll()) != null) {
             try {
-                allocation.relay().configureBlocking(false);
-                allocation.relay().register(selector, SelectionKey.OP_READ, allocation);
+                DatagramChannel relay = ((NioRelaySocket) allocation.relay()).channel();
+                relay.configureBlocking(false);
+                relay.register(selector, SelectionKey.OP_READ, allocation);
             } catch (ClosedChannelException e) {
                 // Removed before it got here.
             } catch (IOException e) {
@@ -126,6 +126,7 @@ final class UdpWorker implements Runnable {
     }
 
     private void drainListener() {
+        ByteBuffer buf = packets.buf;
         for (int i = 0; i < BATCH; i++) {
             buf.clear();
             SocketAddress source;
@@ -137,58 +138,20 @@ final class UdpWorker implements Runnable {
             if (source == null) {
                 return;
             }
-            fromClient((InetSocketAddress) source, buf.position());
-        }
-    }
-
-    private void fromClient(InetSocketAddress source, int length) {
-        int first = buf.get(0) & 0xFF;
-        if (TurnFraming.isChannelData(first)) {
-            Allocation allocation = table.udp(source);
-            if (allocation == null) {
-                metrics.dropped("no_allocation");
-                return;
-            }
-            int dataLength = length >= 4 ? buf.getShort(2) & 0xFFFF : Integer.MAX_VALUE;
-            if (dataLength > length - 4) {
-                metrics.dropped("malformed_channel_data");
-                return;
-            }
-            dataPath.channelDataFromClient(allocation, buf, 4, dataLength, buf.getShort(0) & 0xFFFF,
-                    ClientTransport.UDP, dataPath.now());
-            return;
-        }
-        if ((first & 0xC0) != 0) {
-            metrics.dropped("not_turn");
-            return;
-        }
-        byte[] raw = new byte[length];
-        buf.get(0, raw);
-        DecodeResult result = StunDecoder.decode(raw, 0, length);
-        if (result instanceof DecodeResult.Malformed) {
-            metrics.dropped("malformed_request");
-            return;
-        }
-        FiveTuple tuple = new FiveTuple(ClientTransport.UDP, source, listenAddress);
-        byte[] response = handler.handle((DecodeResult.Decoded) result, tuple,
-                new UdpClientSink(this, listener, source));
-        if (response != null) {
-            try {
-                listener.send(ByteBuffer.wrap(response), source);
-            } catch (IOException e) {
-                metrics.dropped("send_error");
-            }
+            packets.fromClient((InetSocketAddress) source, buf.position());
         }
     }
 
     private void drainRelay(Allocation allocation, SelectionKey key) {
+        ByteBuffer buf = packets.buf;
+        DatagramChannel relay = (DatagramChannel) key.channel();
         for (int i = 0; i < BATCH; i++) {
             buf.clear();
             buf.position(DataPath.HEADROOM);
             buf.limit(DataPath.HEADROOM + 65536);
             SocketAddress source;
             try {
-                source = allocation.relay().receive(buf);
+                source = relay.receive(buf);
             } catch (IOException e) {
                 key.cancel();
                 return;
@@ -196,8 +159,7 @@ final class UdpWorker implements Runnable {
             if (source == null) {
                 return;
             }
-            dataPath.fromPeer(allocation, buf, buf.position() - DataPath.HEADROOM, (InetSocketAddress) source,
-                    dataPath.now());
+            packets.fromPeer(allocation, (InetSocketAddress) source, buf.position() - DataPath.HEADROOM);
         }
     }
 }

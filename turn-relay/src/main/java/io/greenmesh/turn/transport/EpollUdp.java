@@ -1,0 +1,185 @@
+package io.greenmesh.turn.transport;
+
+import io.greenmesh.turn.metrics.TurnMetrics;
+import io.greenmesh.turn.server.Allocation;
+import io.greenmesh.turn.server.AllocationTable;
+import io.greenmesh.turn.server.RelaySocket;
+import io.greenmesh.turn.server.TurnRequestHandler;
+import io.netty.buffer.PooledByteBufAllocator;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.FixedRecvByteBufAllocator;
+import io.netty.channel.WriteBufferWaterMark;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollChannelOption;
+import io.netty.channel.epoll.EpollDatagramChannel;
+import io.netty.channel.epoll.EpollEventLoopGroup;
+import io.netty.channel.socket.InternetProtocolFamily;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The UDP data path on Netty's native epoll transport: one event loop per worker, each with its own listener
+ * socket on the TURN port (SO_REUSEPORT) and the relay sockets of the allocations it owns. Reads are recvmmsg
+ * batches (scattering reads into one pooled direct buffer); writes are queued without a flush and flushed once
+ * per event-loop turn, so that packets leaving one socket in the same turn go out in one sendmmsg.
+ */
+final class EpollUdp implements UdpTransport {
+
+    /** Room for the largest UDP payload per recvmmsg slot: a datagram is never truncated. */
+    static final int DATAGRAM_SLOT = 65536;
+    /** Datagrams per recvmmsg call, and calls per readiness event (as the NIO worker's 64 per drain). */
+    private static final int DATAGRAMS_PER_READ = 16;
+    private static final int READS_PER_EVENT = 4;
+
+    private final EpollEventLoopGroup group;
+    private final List<EpollUdpWorker> workers;
+    private final int port;
+    private final Set<Channel> relays = ConcurrentHashMap.newKeySet();
+    private final AtomicInteger roundRobin = new AtomicInteger();
+    private final InetAddress host;
+
+    private EpollUdp(EpollEventLoopGroup group, List<EpollUdpWorker> workers, int port, InetAddress host) {
+        this.group = group;
+        this.workers = workers;
+        this.port = port;
+        this.host = host;
+    }
+
+    static boolean available() {
+        return Epoll.isAvailable();
+    }
+
+    static Throwable unavailabilityCause() {
+        return Epoll.unavailabilityCause();
+    }
+
+    /** One event loop and listener per worker, all bound to the port, or nothing (closed again on failure). */
+    static EpollUdp bind(InetAddress host, int port, int workerCount, AllocationTable table, DataPath dataPath,
+                         TurnMetrics metrics) throws IOException {
+        UdpTransport.probeFree(host, port);
+        EpollEventLoopGroup group = new EpollEventLoopGroup(workerCount, new DefaultThreadFactory("turn-udp-epoll", true));
+        List<EpollUdpWorker> workers = new ArrayList<>();
+        try {
+            for (int i = 0; i < workerCount; i++) {
+                EpollUdpWorker worker = new EpollUdpWorker(group.next(), table, dataPath, metrics);
+                EpollDatagramChannel listener = newChannel(host);
+                listener.config().setOption(EpollChannelOption.SO_REUSEPORT, true);
+                listener.config().setOption(ChannelOption.SO_RCVBUF, 4 << 20);
+                listener.config().setOption(ChannelOption.SO_SNDBUF, 4 << 20);
+                listener.pipeline().addLast(worker.listenerHandler());
+                await(worker.loop().register(listener));
+                ChannelFuture bound = listener.bind(new InetSocketAddress(host, port)).awaitUninterruptibly();
+                if (!bound.isSuccess()) {
+                    listener.close();
+                    throw UdpTransport.portInUse(host, port, bound.cause() instanceof Exception e ? e : null);
+                }
+                port = listener.localAddress().getPort();
+                worker.listener(listener);
+                workers.add(worker);
+            }
+            return new EpollUdp(group, workers, port, host);
+        } catch (IOException | RuntimeException e) {
+            workers.forEach(w -> w.listener().close());
+            group.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
+            throw e;
+        }
+    }
+
+    /** A datagram channel that reads in recvmmsg batches into pooled direct buffers; not reading until told. */
+    private static EpollDatagramChannel newChannel(InetAddress host) {
+        EpollDatagramChannel channel = new EpollDatagramChannel(
+                host.getAddress().length == 4 ? InternetProtocolFamily.IPv4 : InternetProtocolFamily.IPv6);
+        channel.config()
+                .setAllocator(PooledByteBufAllocator.DEFAULT)
+                .setRecvByteBufAllocator(new FixedRecvByteBufAllocator(DATAGRAM_SLOT * DATAGRAMS_PER_READ)
+                        .maxMessagesPerRead(READS_PER_EVENT * DATAGRAMS_PER_READ))
+                .setWriteBufferWaterMark(new WriteBufferWaterMark(1 << 20, 4 << 20))
+                .setAutoRead(false);
+        channel.config().setOption(EpollChannelOption.MAX_DATAGRAM_PAYLOAD_SIZE, DATAGRAM_SLOT);
+        return channel;
+    }
+
+    private static void await(ChannelFuture future) throws IOException {
+        // Completes at once when called on the channel's own event loop; else waits for it.
+        future.awaitUninterruptibly();
+        if (!future.isSuccess()) {
+            throw new IOException("epoll channel setup failed: " + future.cause(), future.cause());
+        }
+    }
+
+    @Override
+    public int port() {
+        return port;
+    }
+
+    @Override
+    public void start(TurnRequestHandler handler, InetSocketAddress listenAddress) {
+        for (EpollUdpWorker worker : workers) {
+            worker.start(handler, listenAddress);
+        }
+    }
+
+    @Override
+    public UdpRelaySockets.Binder relayBinder() {
+        return new UdpRelaySockets.Binder() {
+            @Override
+            public RelaySocket bind(InetSocketAddress address) throws IOException {
+                return bindRelay(address);
+            }
+
+            @Override
+            public void activate(Allocation allocation) {
+                ((EpollRelaySocket) allocation.relay()).activate(allocation);
+            }
+        };
+    }
+
+    /**
+     * A relay socket on the event loop of the worker asking for it (the Allocate came in on that worker's
+     * listener, so the client and its relay socket share a thread); from any other thread, round robin.
+     */
+    private RelaySocket bindRelay(InetSocketAddress address) throws IOException {
+        EpollUdpWorker worker = null;
+        for (EpollUdpWorker w : workers) {
+            if (w.loop().inEventLoop()) {
+                worker = w;
+            }
+        }
+        if (worker == null) {
+            worker = workers.get(Math.floorMod(roundRobin.getAndIncrement(), workers.size()));
+        }
+        EpollDatagramChannel channel = newChannel(host);
+        EpollRelaySocket socket = new EpollRelaySocket(channel, worker);
+        channel.pipeline().addLast(worker.relayHandler(socket));
+        await(worker.loop().register(channel));
+        ChannelFuture bound = channel.bind(address).awaitUninterruptibly();
+        if (!bound.isSuccess()) {
+            channel.close();
+            if (bound.cause() instanceof IOException) {
+                return null; // taken (EADDRINUSE), or not ours to bind: try the next port
+            }
+            throw new IOException("relay socket bind failed: " + bound.cause(), bound.cause());
+        }
+        relays.add(channel);
+        channel.closeFuture().addListener(f -> relays.remove(channel));
+        return socket;
+    }
+
+    @Override
+    public void close() {
+        workers.forEach(w -> w.listener().close());
+        // Allocations close their relay sockets after this; close them while the event loops still run.
+        relays.forEach(Channel::close);
+        group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(3, TimeUnit.SECONDS);
+    }
+}
