@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
-# TURN relay, side by side: GreenMesh's relay (mode enforce, and mode off), coturn, and a bare UDP forwarder, each
-# driven by load-tests' multi-threaded TurnLoadGenerator (io.greenmesh.loadtest.turn) over 127.0.0.1. For each
-# server: the highest offered ChannelData rate with < 0.1 % loss, the server's CPU per delivered packet (from
-# /proc/<pid>/stat), and one-way latency p50/p99 at that rate. Then the ratios GreenMesh(enforce)/coturn (target
-# >= 1.2) and GreenMesh(enforce)/bare forwarder (target >= 0.7), the Markdown rows docs/benchmarks.md quotes, and a
-# PNG of p99 latency against offered rate.
+# TURN relay, side by side: GreenMesh's relay (mode enforce, also on the epoll UDP transport as greenmesh-epoll,
+# and mode off), coturn, and a bare UDP forwarder, each driven by load-tests' multi-threaded TurnLoadGenerator
+# (io.greenmesh.loadtest.turn) over 127.0.0.1. For each server: the highest offered ChannelData rate with < 0.1 %
+# loss, the server's CPU per delivered packet (from /proc/<pid>/stat), and one-way latency p50/p99 at that rate.
+# Then the ratios GreenMesh(enforce)/coturn (target >= 1.2) and GreenMesh(enforce)/bare forwarder (target >= 0.7),
+# the Markdown rows docs/benchmarks.md quotes, and a PNG of p99 latency against offered rate.
 #
 #   load-tests/bench-turn.sh                    # the whole run, stops itself after BENCH_LIMIT_SECONDS (570)
 #   BENCH_WORKTREE=1 load-tests/bench-turn.sh   # measure the working tree instead of a clean export of HEAD
@@ -111,11 +111,12 @@ start_greenmesh() { # $1 mode, $2 port, $3 metrics port, $4 label, extra JVM arg
   say "$label: pid $!, udp/$port ($(cat "$OUT/$label.log" | head -1))"
 }
 
-PORTS=($(java -cp "$LOADGEN_JAR" io.greenmesh.loadtest.turn.FreePorts 12))
+PORTS=($(java -cp "$LOADGEN_JAR" io.greenmesh.loadtest.turn.FreePorts 14))
 SINKS="${PORTS[10]},${PORTS[11]}"
 TARGETS=()
 start_greenmesh enforce "${PORTS[0]}" "${PORTS[1]}" greenmesh-enforce
 start_greenmesh off "${PORTS[2]}" "${PORTS[3]}" greenmesh-off
+GREENMESH_TURN_UDP_TRANSPORT=epoll start_greenmesh enforce "${PORTS[12]}" "${PORTS[13]}" greenmesh-epoll
 if [ "${BENCH_JFR:-0}" = 1 ]; then
   start_greenmesh enforce "${PORTS[4]}" "${PORTS[5]}" greenmesh-enforce-jfr \
     "-XX:StartFlightRecording=filename=$OUT/greenmesh-enforce.jfr,settings=profile,dumponexit=true"
@@ -176,7 +177,7 @@ echo
 echo "| Server | pkts/s at < 0.1 % loss | server CPU µs/pkt | p50 µs | p99 µs |"
 echo "|---|---:|---:|---:|---:|"
 awk -F'\t' '$3 != "none" { split($2, a, "#"); s = a[1]; if (!(s in best) || $4 + 0 > best[s] + 0) { best[s] = $4; row[s] = $0 } }
-  END { n = split("greenmesh-enforce greenmesh-off coturn bare", order, " ")
+  END { n = split("greenmesh-enforce greenmesh-epoll greenmesh-off coturn bare", order, " ")
         for (i = 1; i <= n; i++) { s = order[i]; if (!(s in row)) continue; split(row[s], f, "\t")
           printf "| %s | %\047d | %.2f | %d | %d |\n", s, f[4], f[5], f[6], f[7] }
         if (best["coturn"] > 0) printf "\nGreenMesh(enforce) / coturn = %.2f (target >= 1.2)\n", best["greenmesh-enforce"] / best["coturn"]
