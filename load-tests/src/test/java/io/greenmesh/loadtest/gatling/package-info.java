@@ -21,7 +21,7 @@
  * properties ({@link io.greenmesh.loadtest.gatling.Params}), defaults are smoke size; assertions (p99 of join and
  * relay, failed requests) take their thresholds from system properties too, and a failed one fails the run
  * (Gatling exits with 2, {@code mvn gatling:test} fails). Reports go to {@code load-tests/target/gatling/};
- * {@link io.greenmesh.loadtest.gatling.GatlingSummary} turns their {@code stats.json} into a Markdown table.
+ * {@link io.greenmesh.loadtest.report.GatlingSummary} turns their {@code js/stats.js} into a Markdown table.
  * {@link io.greenmesh.loadtest.gatling.GatlingSmokeIT} runs a tiny JoinStorm and Negotiation against a node started
  * from greenmesh.jar in every {@code mvn verify}; {@code load-tests/gatling.sh} runs them all at benchmark size.
  */
