@@ -51,37 +51,14 @@ SERVER_PIDS=()
 say() { printf '[bench-peerjs %4ds] %s\n' "$((SECONDS - START))" "$*"; }
 remaining() { echo $((LIMIT - (SECONDS - START))); }
 
+. "$ROOT/load-tests/lib.sh"
+
 stop_servers() {
   local pid
-  for pid in "${SERVER_PIDS[@]}"; do
-    if kill -0 "$pid" 2>/dev/null; then
-      kill "$pid" 2>/dev/null || true
-      for _ in $(seq 1 30); do kill -0 "$pid" 2>/dev/null || break; sleep 0.5; done
-      if kill -0 "$pid" 2>/dev/null; then
-        say "server $pid ignored SIGTERM for 15 s; SIGKILL"
-        kill -9 "$pid" 2>/dev/null || true
-      fi
-    fi
-    wait "$pid" 2>/dev/null || true
-    say "server $pid stopped"
-  done
+  for pid in "${SERVER_PIDS[@]}"; do stop_pid "$pid" server; done
   SERVER_PIDS=()
 }
 trap stop_servers EXIT
-
-free_ports() { java -cp "$LOADGEN_JAR" io.greenmesh.loadtest.signaling.FreePorts "$1" | paste -sd' '; }
-
-# await_http NAME URL LOG: until URL answers 2xx (60 s at most) or the server exits.
-await_http() {
-  for _ in $(seq 1 120); do
-    if ! kill -0 "$SERVER_PID" 2>/dev/null; then
-      say "$1 exited during start-up; its log:"; tail -n 40 "$3"; exit 1
-    fi
-    if curl -sf --max-time 2 "$2" >/dev/null; then say "$1 ready"; return 0; fi
-    sleep 0.5
-  done
-  say "$1 not ready after 60 s; its log:"; tail -n 40 "$3"; exit 1
-}
 
 # start_greenmesh: sets SERVER_PID, WS_URL, METRICS_URL; adds the PID to SERVER_PIDS.
 start_greenmesh() {
@@ -105,7 +82,7 @@ start_greenmesh() {
   WS_URL="ws://127.0.0.1:$http/peerjs"
   METRICS_URL="http://127.0.0.1:$http/metrics"
   say "GreenMesh: pid $SERVER_PID, http 127.0.0.1:$http, management $management, cluster $cluster"
-  await_http GreenMesh "http://127.0.0.1:$http/ready" "$OUT/greenmesh.log"
+  await_http GreenMesh "http://127.0.0.1:$http/ready" "$OUT/greenmesh.log" "$SERVER_PID"
 }
 
 # start_peerjs: sets SERVER_PID, WS_URL; adds the PID to SERVER_PIDS.
@@ -117,7 +94,7 @@ start_peerjs() {
   SERVER_PIDS+=("$SERVER_PID")
   WS_URL="ws://127.0.0.1:$port/"
   say "PeerJS server $PEER_VERSION ($(node --version)): pid $SERVER_PID, 127.0.0.1:$port, path /"
-  await_http "PeerJS server" "http://127.0.0.1:$port/" "$OUT/peerjs.log"
+  await_http "PeerJS server" "http://127.0.0.1:$port/" "$OUT/peerjs.log" "$SERVER_PID"
 }
 
 # measure: start every server of SERVERS, run the generator against all of them under the benchmark lock, stop them.

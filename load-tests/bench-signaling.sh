@@ -46,18 +46,11 @@ NODE_PID=""
 say() { printf '[bench %4ds] %s\n' "$((SECONDS - START))" "$*"; }
 remaining() { echo $((LIMIT - (SECONDS - START))); }
 
+. "$ROOT/load-tests/lib.sh"
+
 stop_node() {
   [ -n "$NODE_PID" ] || return 0
-  if kill -0 "$NODE_PID" 2>/dev/null; then
-    kill "$NODE_PID" 2>/dev/null || true
-    for _ in $(seq 1 30); do kill -0 "$NODE_PID" 2>/dev/null || break; sleep 0.5; done
-    if kill -0 "$NODE_PID" 2>/dev/null; then
-      say "node $NODE_PID ignored SIGTERM for 15 s; SIGKILL"
-      kill -9 "$NODE_PID" 2>/dev/null || true
-    fi
-  fi
-  wait "$NODE_PID" 2>/dev/null || true
-  say "node $NODE_PID stopped"
+  stop_pid "$NODE_PID" node
   NODE_PID=""
 }
 trap stop_node EXIT
@@ -65,7 +58,7 @@ trap stop_node EXIT
 # start_node NAME: a fresh node on three free loopback ports; sets NODE_PID and HTTP_PORT.
 start_node() {
   local ports
-  ports=$(java -cp "$LOADGEN_JAR" io.greenmesh.loadtest.signaling.FreePorts 3 | paste -sd' ')
+  ports=$(free_ports 3)
   read -r HTTP_PORT MANAGEMENT_PORT CLUSTER_PORT <<<"$ports"
   GREENMESH_HTTP_HOST=127.0.0.1 \
   GREENMESH_HTTP_PORT=$HTTP_PORT \
@@ -76,16 +69,7 @@ start_node() {
     java "${NODE_JVM[@]}" "-Xlog:gc*:file=$OUT/node-gc-$1.log" -jar "$NODE_JAR" >"$OUT/node-$1.log" 2>&1 &
   NODE_PID=$!
   say "node $1: pid $NODE_PID, http 127.0.0.1:$HTTP_PORT, management $MANAGEMENT_PORT, cluster $CLUSTER_PORT"
-  for _ in $(seq 1 120); do
-    if ! kill -0 "$NODE_PID" 2>/dev/null; then
-      say "node exited during start-up; its log:"; tail -n 40 "$OUT/node-$1.log"; exit 1
-    fi
-    if curl -sf --max-time 2 "http://127.0.0.1:$HTTP_PORT/ready" >/dev/null; then
-      say "node ready"; return 0
-    fi
-    sleep 0.5
-  done
-  say "node not ready after 60 s; its log:"; tail -n 40 "$OUT/node-$1.log"; exit 1
+  await_http node "http://127.0.0.1:$HTTP_PORT/ready" "$OUT/node-$1.log" "$NODE_PID"
 }
 
 # scenario NAME ARGS...: fresh node, load generator with ARGS, node stopped.
