@@ -62,8 +62,14 @@ final class LoadSession implements WebSocket.Listener {
     return welcome;
   }
 
+  /** Whether the connection is still open: neither closed nor failed. */
+  boolean open() {
+    return socket != null && !closed.isDone();
+  }
+
+  /** This session's peer id once welcomed; null before, and when the join was refused or the connection failed. */
   String peerId() {
-    return welcome.getNow(null);
+    return welcome.isCompletedExceptionally() ? null : welcome.getNow(null);
   }
 
   /** Sends a signal to {@code peerId} stamped with the time now. */

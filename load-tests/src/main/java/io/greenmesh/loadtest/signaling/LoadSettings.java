@@ -4,6 +4,7 @@ import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -29,7 +30,10 @@ public record LoadSettings(
     Optional<Path> reportDir,
     boolean measureHeap,
     String label,
-    Duration maxRunTime) {
+    Duration maxRunTime,
+    List<String> hosts,
+    int httpClients,
+    Duration hold) {
 
   public static final String USAGE = """
       java -jar greenmesh-loadgen.jar --port PORT [options]
@@ -52,15 +56,23 @@ public record LoadSettings(
         --heap yes|no          measure heap per idle session when --node-pid is given (default yes)
         --label TEXT           added to the Load column of the rows, e.g. "fresh node" (default none)
         --max-seconds S        hard limit on the whole run (default 300)
+        --hosts A,B,C          spread the connections over these addresses of the node (session i connects to
+                               address i mod count): one source address gets about 28,000 ephemeral ports per
+                               destination address, so 100,000 connections from one machine need 4 or more
+                               (e.g. 127.0.0.1,...,127.0.0.6 to a node listening on 0.0.0.0); default: the --url's
+        --http-clients N       JDK HttpClient instances the sessions are spread over (default 1)
+        --hold-seconds S       after the idle heap measurement, keep the sessions open and idle this long, logging
+                               the node's gauges and any drops every 10 s (default 0)
       """;
 
   private static final Set<String> NAMES = Set.of("port", "also-ports", "url", "metrics-url", "node-pid", "sessions", "room-size",
       "connect-rate", "join-rate", "signal-rates", "signal-duration", "payload-bytes", "warmup", "client-threads",
-      "report-dir", "heap", "label", "max-seconds");
+      "report-dir", "heap", "label", "max-seconds", "hosts", "http-clients", "hold-seconds");
 
   public LoadSettings {
     signalRates = List.copyOf(signalRates);
     otherNodes = List.copyOf(otherNodes);
+    hosts = List.copyOf(hosts);
     label = label.strip();
     require(sessions > 0, "--sessions must be positive");
     require(roomSize >= 2, "--room-size must be at least 2 (a session signals a peer in its room)");
@@ -70,6 +82,8 @@ public record LoadSettings(
     require(!signalDuration.isNegative() && !signalDuration.isZero(), "--signal-duration must be positive");
     require(warmupSessions >= 0 && warmupSessions % roomSize == 0, "--warmup must be a multiple of --room-size");
     require(clientThreads > 0, "--client-threads must be positive");
+    require(httpClients > 0, "--http-clients must be positive");
+    require(!hold.isNegative(), "--hold-seconds must not be negative");
   }
 
   public static LoadSettings parse(String... args) {
@@ -109,7 +123,10 @@ public record LoadSettings(
         Optional.ofNullable(a.get("report-dir")).map(Path::of),
         !a.getOrDefault("heap", "yes").equals("no"),
         a.getOrDefault("label", ""),
-        Duration.ofSeconds(intOf(a, "max-seconds", 300)));
+        Duration.ofSeconds(intOf(a, "max-seconds", 300)),
+        Arrays.stream(a.getOrDefault("hosts", "").split(",")).map(String::strip).filter(h -> !h.isEmpty()).toList(),
+        intOf(a, "http-clients", 1),
+        Duration.ofSeconds(intOf(a, "hold-seconds", 0)));
   }
 
   static List<Integer> rates(String s) {

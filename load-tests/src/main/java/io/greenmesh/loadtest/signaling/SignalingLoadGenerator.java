@@ -38,6 +38,8 @@ public final class SignalingLoadGenerator {
   private final ErrorTally errors = new ErrorTally(startNanos);
   private final Measurements measurements = new Measurements(errors);
   private final HttpClient http;
+  /** The clients the sessions' WebSockets are spread over ({@code --http-clients}); the first is {@link #http}. */
+  private final List<HttpClient> clients = new ArrayList<>();
   private final Optional<NodeProbe> node;
   private final String runId = Long.toString(System.currentTimeMillis() % 1_000_000_000L, 36);
   private final RunReport report = new RunReport();
@@ -52,7 +54,10 @@ public final class SignalingLoadGenerator {
 
   private SignalingLoadGenerator(LoadSettings settings, ExecutorService callbacks) {
     this.settings = settings;
-    this.http = HttpClient.newBuilder().executor(callbacks).connectTimeout(Duration.ofSeconds(10)).build();
+    for (int i = 0; i < settings.httpClients(); i++) {
+      clients.add(HttpClient.newBuilder().executor(callbacks).connectTimeout(Duration.ofSeconds(10)).build());
+    }
+    this.http = clients.get(0);
     this.node = settings.metrics().map(uri -> new NodeProbe(http, uri, settings.nodePid()));
   }
 
@@ -121,6 +126,10 @@ public final class SignalingLoadGenerator {
           ReportRows.grouped(Math.round((double) (loaded - baseline) / joined.size())) + " B");
       report.heap(ReportRows.heap(joined.size(), baseline, loaded));
     }
+    if (!settings.hold().isZero()) {
+      phase("hold");
+      hold(joined);
+    }
 
     List<Pair> pairs = pairs(joined);
     for (int rate : settings.signalRates()) {
@@ -154,7 +163,7 @@ public final class SignalingLoadGenerator {
       }
       LoadSession s = new LoadSession((int) i, measurements);
       long t0 = System.nanoTime();
-      pending.add(s.connect(http, nodeFor(i)).whenComplete((ok, failure) -> {
+      pending.add(s.connect(clients.get((int) (i % clients.size())), nodeFor(i)).whenComplete((ok, failure) -> {
         inFlight.release();
         if (failure == null) {
           handshakes.recordValue(Math.min(60_000_000L, (System.nanoTime() - t0) / 1000));
@@ -257,6 +266,28 @@ public final class SignalingLoadGenerator {
               ReportRows.grouped(delivered), ReportRows.grouped(o.issued())),
           errors.brief(currentPhase)));
     }
+  }
+
+  /**
+   * Keeps the sessions open and idle for {@code --hold-seconds}, logging every 10 s how many are still open on
+   * the client side, the node's gauges and the client's errors; a session the node closed is a drop.
+   */
+  private void hold(List<LoadSession> sessions) throws InterruptedException {
+    log("holding %d idle sessions for %d s", sessions.size(), settings.hold().toSeconds());
+    long end = System.nanoTime() + settings.hold().toNanos();
+    long open = sessions.size();
+    while (System.nanoTime() < end) {
+      Thread.sleep(Math.min(10_000, Math.max(1, TimeUnit.NANOSECONDS.toMillis(end - System.nanoTime()))));
+      open = sessions.stream().filter(LoadSession::open).count();
+      String gauges;
+      try {
+        gauges = node.isPresent() ? node.get().gauges().toString() : "no metrics";
+      } catch (IOException e) {
+        gauges = "metrics unreadable: " + e;
+      }
+      log("holding: %d/%d open; node %s; errors %s", open, sessions.size(), gauges, errors.brief(currentPhase));
+    }
+    log("held %d/%d sessions open for %d s", open, sessions.size(), settings.hold().toSeconds());
   }
 
   private void leaveAll(List<LoadSession> sessions) throws InterruptedException {
@@ -401,10 +432,23 @@ public final class SignalingLoadGenerator {
     t.start();
   }
 
-  /** Session i's node: the first, or spread over the cluster's nodes with --also-ports. */
+  /**
+   * Session i's node: the first, or spread over the cluster's nodes with --also-ports; and with --hosts, spread
+   * over the node's addresses.
+   */
   private URI nodeFor(long i) {
     int nodes = 1 + settings.otherNodes().size();
     int k = (int) (i % nodes);
-    return k == 0 ? settings.webSocket() : settings.otherNodes().get(k - 1);
+    URI uri = k == 0 ? settings.webSocket() : settings.otherNodes().get(k - 1);
+    List<String> hosts = settings.hosts();
+    if (hosts.isEmpty()) {
+      return uri;
+    }
+    String host = hosts.get((int) ((i / nodes) % hosts.size()));
+    try {
+      return new URI(uri.getScheme(), uri.getUserInfo(), host, uri.getPort(), uri.getPath(), uri.getQuery(), null);
+    } catch (java.net.URISyntaxException e) {
+      throw new IllegalArgumentException("bad --hosts entry " + host, e);
+    }
   }
 }
