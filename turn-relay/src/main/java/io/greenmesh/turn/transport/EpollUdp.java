@@ -9,12 +9,12 @@ import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelOption;
-import io.netty.channel.FixedRecvByteBufAllocator;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollChannelOption;
 import io.netty.channel.epoll.EpollDatagramChannel;
 import io.netty.channel.epoll.EpollEventLoopGroup;
+import io.netty.channel.epoll.EpollMode;
 import io.netty.channel.socket.InternetProtocolFamily;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.io.IOException;
@@ -71,8 +71,11 @@ final class EpollUdp implements UdpTransport {
         List<EpollUdpWorker> workers = new ArrayList<>();
         try {
             for (int i = 0; i < workerCount; i++) {
-                EpollUdpWorker worker = new EpollUdpWorker(group.next(), table, dataPath, metrics);
-                EpollDatagramChannel listener = newChannel(host);
+                EpollUdpWorker worker = new EpollUdpWorker(group.next(), table, dataPath, metrics,
+                        new ReusedReadBuffer(DATAGRAM_SLOT * DATAGRAMS_PER_READ, READS_PER_EVENT * DATAGRAMS_PER_READ));
+                workers.add(worker);
+                EpollDatagramChannel listener = newChannel(host, worker);
+                worker.listener(listener);
                 listener.config().setOption(EpollChannelOption.SO_REUSEPORT, true);
                 listener.config().setOption(ChannelOption.SO_RCVBUF, 4 << 20);
                 listener.config().setOption(ChannelOption.SO_SNDBUF, 4 << 20);
@@ -80,32 +83,33 @@ final class EpollUdp implements UdpTransport {
                 await(worker.loop().register(listener));
                 ChannelFuture bound = listener.bind(new InetSocketAddress(host, port)).awaitUninterruptibly();
                 if (!bound.isSuccess()) {
-                    listener.close();
                     throw UdpTransport.portInUse(host, port, bound.cause() instanceof Exception e ? e : null);
                 }
                 port = listener.localAddress().getPort();
-                worker.listener(listener);
-                workers.add(worker);
             }
             return new EpollUdp(group, workers, port, host);
         } catch (IOException | RuntimeException e) {
-            workers.forEach(w -> w.listener().close());
-            group.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
+            workers.stream().filter(w -> w.listener() != null).forEach(w -> w.listener().close());
+            if (group.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS).awaitUninterruptibly(3, TimeUnit.SECONDS)) {
+                workers.forEach(w -> w.readBuffer().release());
+            }
             throw e;
         }
     }
 
-    /** A datagram channel that reads in recvmmsg batches into pooled direct buffers; not reading until told. */
-    private static EpollDatagramChannel newChannel(InetAddress host) {
+    /** A datagram channel that reads in recvmmsg batches into its worker's buffer; not reading until told. */
+    private static EpollDatagramChannel newChannel(InetAddress host, EpollUdpWorker worker) {
         EpollDatagramChannel channel = new EpollDatagramChannel(
                 host.getAddress().length == 4 ? InternetProtocolFamily.IPv4 : InternetProtocolFamily.IPv6);
         channel.config()
                 .setAllocator(PooledByteBufAllocator.DEFAULT)
-                .setRecvByteBufAllocator(new FixedRecvByteBufAllocator(DATAGRAM_SLOT * DATAGRAMS_PER_READ)
-                        .maxMessagesPerRead(READS_PER_EVENT * DATAGRAMS_PER_READ))
+                .setRecvByteBufAllocator(worker.readBuffer())
                 .setWriteBufferWaterMark(new WriteBufferWaterMark(1 << 20, 4 << 20))
                 .setAutoRead(false);
         channel.config().setOption(EpollChannelOption.MAX_DATAGRAM_PAYLOAD_SIZE, DATAGRAM_SLOT);
+        // Level-triggered: a recvmmsg that did not fill every slot ends the read, where edge-triggered would
+        // spend one more system call per readiness event to see EAGAIN.
+        channel.config().setOption(EpollChannelOption.EPOLL_MODE, EpollMode.LEVEL_TRIGGERED);
         return channel;
     }
 
@@ -158,7 +162,7 @@ final class EpollUdp implements UdpTransport {
         if (worker == null) {
             worker = workers.get(Math.floorMod(roundRobin.getAndIncrement(), workers.size()));
         }
-        EpollDatagramChannel channel = newChannel(host);
+        EpollDatagramChannel channel = newChannel(host, worker);
         EpollRelaySocket socket = new EpollRelaySocket(channel, worker);
         channel.pipeline().addLast(worker.relayHandler(socket));
         await(worker.loop().register(channel));
@@ -180,6 +184,8 @@ final class EpollUdp implements UdpTransport {
         workers.forEach(w -> w.listener().close());
         // Allocations close their relay sockets after this; close them while the event loops still run.
         relays.forEach(Channel::close);
-        group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(3, TimeUnit.SECONDS);
+        if (group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(3, TimeUnit.SECONDS)) {
+            workers.forEach(w -> w.readBuffer().release());
+        }
     }
 }

@@ -32,6 +32,7 @@ final class EpollUdpWorker {
     private static final Logger LOG = LoggerFactory.getLogger(EpollUdpWorker.class);
 
     private final EventLoop loop;
+    private final ReusedReadBuffer readBuffer;
     private final AllocationTable table;
     private final DataPath dataPath;
     private final TurnMetrics metrics;
@@ -42,8 +43,10 @@ final class EpollUdpWorker {
     /** Set by {@link #start} before the listener reads; used on the loop only. */
     private UdpPackets packets;
 
-    EpollUdpWorker(EventLoop loop, AllocationTable table, DataPath dataPath, TurnMetrics metrics) {
+    EpollUdpWorker(EventLoop loop, AllocationTable table, DataPath dataPath, TurnMetrics metrics,
+                   ReusedReadBuffer readBuffer) {
         this.loop = loop;
+        this.readBuffer = readBuffer;
         this.table = table;
         this.dataPath = dataPath;
         this.metrics = metrics;
@@ -51,6 +54,10 @@ final class EpollUdpWorker {
 
     EventLoop loop() {
         return loop;
+    }
+
+    ReusedReadBuffer readBuffer() {
+        return readBuffer;
     }
 
     EpollDatagramChannel listener() {
