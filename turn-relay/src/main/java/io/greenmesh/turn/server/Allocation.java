@@ -5,7 +5,6 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
  * An allocation (RFC 8656 §2.2): a relayed UDP socket bound for one client 5-tuple, with its permissions and
@@ -13,9 +12,6 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  * fields), so no lock sits on the per-packet path except the bandwidth bucket.
  */
 public final class Allocation {
-
-    /** Room for the RFC 5766 range 0x4000..0x7FFF; which numbers ChannelBind grants is the handler's call. */
-    private static final int CHANNELS = 0x4000;
 
     private final FiveTuple fiveTuple;
     private final String username;
@@ -26,7 +22,8 @@ public final class Allocation {
     private final ClientSink sink;
     private final TokenBucket bandwidth;
     private final Map<InetAddress, Permission> permissions = new ConcurrentHashMap<>();
-    private final AtomicReferenceArray<ChannelBinding> channels = new AtomicReferenceArray<>(CHANNELS);
+    /** Room for the RFC 5766 range 0x4000..0x7FFF; which numbers ChannelBind grants is the handler's call. */
+    private final ChannelTable channels = new ChannelTable();
     private final Map<InetSocketAddress, ChannelBinding> channelsByPeer = new ConcurrentHashMap<>();
     private volatile long expiresAtMillis;
     private volatile long lastActivityMillis;
@@ -94,10 +91,10 @@ public final class Allocation {
 
     /** The live binding for a channel number, or null. */
     public ChannelBinding channel(int number, long nowMillis) {
-        if (number < 0x4000 || number > 0x7FFF) {
+        if (!ChannelTable.valid(number)) {
             return null;
         }
-        ChannelBinding b = channels.get(number - 0x4000);
+        ChannelBinding b = channels.get(number);
         return b == null || b.expired(nowMillis) ? null : b;
     }
 
@@ -149,7 +146,7 @@ public final class Allocation {
      * another number.
      */
     synchronized boolean bindChannel(int number, InetSocketAddress peer, long nowMillis, long expiresAtMillis) {
-        ChannelBinding byNumber = channels.get(number - 0x4000);
+        ChannelBinding byNumber = channels.get(number);
         ChannelBinding byPeer = channelsByPeer.get(peer);
         if (byNumber != null && !byNumber.expired(nowMillis) && !byNumber.peer().equals(peer)) {
             return false;
@@ -165,10 +162,10 @@ public final class Allocation {
             channelsByPeer.remove(byNumber.peer(), byNumber);
         }
         if (byPeer != null) {
-            channels.compareAndSet(byPeer.number() - 0x4000, byPeer, null);
+            channels.remove(byPeer.number(), byPeer);
         }
         ChannelBinding binding = new ChannelBinding(number, peer, expiresAtMillis);
-        channels.set(number - 0x4000, binding);
+        channels.set(number, binding);
         channelsByPeer.put(peer, binding);
         return true;
     }
@@ -191,7 +188,7 @@ public final class Allocation {
         permissions.values().removeIf(p -> p.expired(nowMillis));
         channelsByPeer.values().removeIf(b -> {
             if (b.expired(nowMillis)) {
-                channels.compareAndSet(b.number() - 0x4000, b, null);
+                channels.remove(b.number(), b);
                 return true;
             }
             return false;
