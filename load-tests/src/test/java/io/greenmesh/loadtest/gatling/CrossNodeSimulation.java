@@ -5,10 +5,10 @@ import java.util.List;
 
 /**
  * {@link NegotiationSimulation} over a cluster: {@code -Dgreenmesh.urls} lists the nodes (comma-separated base URLs,
- * at least two), and user {@code k} of room {@code r} connects to node {@code (r + k) mod nodes}, so the peers of
- * every room are on different nodes and every relayed signal crosses from one node to another (a room of 2 on 3
- * nodes: each pair spans two nodes; the room entity itself lives on any of them). Same parameters and request names
- * as {@link NegotiationSimulation}.
+ * at least two), and user {@code k} of room {@code r} connects to node {@code (r + k) mod nodes}. With rooms no larger
+ * than the cluster ({@code -DroomSize=3} on three nodes, as gatling.sh runs it) every peer of a room is on its own
+ * node and every relayed signal goes from one node to another; with larger rooms some pairs share a node (rooms of 4
+ * on three nodes: 5 of the 6 pairs cross). Same parameters and request names as {@link NegotiationSimulation}.
  */
 public class CrossNodeSimulation extends Simulation {
   private final RoomBoard board;
@@ -25,6 +25,7 @@ public class CrossNodeSimulation extends Simulation {
 
   @Override
   public void after() {
-    System.out.printf("[%s] pairs abandoned because a peer never showed up: %d%n", "CrossNode", board.coordinationTimeouts());
+    System.out.printf("[%s] pairs given up because a peer never came (or its place in the room was taken): %d%n",
+        "CrossNode", board.coordinationTimeouts());
   }
 }

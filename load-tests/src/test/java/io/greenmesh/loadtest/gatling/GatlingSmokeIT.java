@@ -101,9 +101,10 @@ class GatlingSmokeIT {
       for (int i = 0; i < keyValues.length; i += 2) {
         System.setProperty(keyValues[i], keyValues[i + 1]);
       }
+      Path results = Path.of(System.getProperty("gatling.results", "target/gatling")).toAbsolutePath();
       List<String> args = new ArrayList<>(List.of(
           "--simulation", simulation.getName(),
-          "--results-folder", Path.of(System.getProperty("gatling.results", "target/gatling")).toAbsolutePath().toString(),
+          "--results-folder", results.toString(),
           "--run-description", "GatlingSmokeIT"));
       assertNodeAlive();
       return io.gatling.app.Gatling$.MODULE$.fromArgs(args.toArray(String[]::new));

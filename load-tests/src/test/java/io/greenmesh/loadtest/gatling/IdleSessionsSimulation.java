@@ -14,8 +14,8 @@ import java.util.concurrent.ThreadLocalRandom;
  * Many idle sessions: {@code users} WebSockets open at {@code rate} per second, join rooms of {@code roomSize}, then
  * stay {@code hold} doing nothing but what greenmesh.js does when idle, a {@code ping} every {@code pingEvery} (the
  * first at a random point of that interval, so that they do not come in waves); then one last {@code ping} (reported
- * as {@code alive after hold}), leave and close. A session that dropped fails its next {@code ping} or {@code alive after hold}, so "none dropped" is
- * {@code -Dassert.maxFailedPct=0} (the default here).
+ * as {@code alive after hold}), leave and close. A session that dropped fails its next {@code ping} or
+ * {@code alive after hold}, so "none dropped" is {@code -Dassert.maxFailedPct=0} (the default here).
  *
  * <pre>
  * -Dgreenmesh.url=http://127.0.0.1:8080  -Dusers=200  -Drate=100  -DroomSize=4  -Dhold=10  -DpingEvery=20

@@ -21,9 +21,12 @@ import java.util.regex.Pattern;
  * Offer / answer / trickle ICE between every pair of peers of a room, as greenmesh.js does it, for
  * {@link NegotiationSimulation} (one node) and {@link CrossNodeSimulation} (the peers of a room on different nodes).
  *
- * <p>Consecutive users fill a room; user {@code k} of a room is its slot. Per the protocol the newcomer offers: slot
- * {@code k} offers to slots {@code 0 .. k-1} in that order, then answers slots {@code k+1 .. n-1} in that order. All
- * users take the pairs in the same global order, so no two wait for each other. One pair, offerer O and answerer A:
+ * <p>Consecutive users fill a room. A peer's order in its room is the number of peers its {@code welcome} named (the
+ * room takes joins one at a time, so the orders are 0 .. n-1; the order of arrival at the node, which need not be the
+ * order Gatling started the users in). Per the protocol the newcomer offers: peer {@code k} offers to peers
+ * {@code 0 .. k-1}, whom its own welcome introduced, in that order, then answers peers {@code k+1 .. n-1} in that
+ * order. All peers take the pairs in the same global order, so no two wait for each other. One pair, offerer O and
+ * answerer A:
  *
  * <pre>
  *   A: ping (arms A's check for O's offer; marks it on the {@link RoomBoard})
@@ -59,19 +62,22 @@ final class Negotiation {
   private static final Duration POLL = Duration.ofMillis(10);
 
   /**
-   * The scenario: users join {@code roomSize} at a time; user {@code k} of room {@code r} connects to
-   * {@code urls[(r + k) % urls.size()]}, so with several URLs the peers of a room are on different nodes.
+   * The scenario: users join {@code roomSize} at a time; the {@code k}-th user Gatling starts for room {@code r}
+   * connects to {@code urls[(r + k) % urls.size()]}, so with several URLs the peers of a room are on different nodes.
    */
   static ScenarioBuilder build(String name, List<String> urls, Settings settings, RoomBoard board) {
     Signaling.Placement spread = (s, user, room, slot) -> s.set("url", urls.get((int) ((room + slot) % urls.size())));
     return scenario(name)
         .exec(Signaling.enterRoom("nego", settings.roomSize(), settings.timeout(), spread))
         .exec(s -> {
-          board.joined(roomOf(s), slotOf(s), s.getString("peerId"));
-          return s;
+          int order = s.getList("peersBefore").size();
+          if (!board.joined(roomOf(s), order, s.getString("peerId"))) {
+            board.coordinationTimedOut();
+            return s.set("order", -1);
+          }
+          return s.set("order", order);
         })
-        .exec(offers(settings, board))
-        .exec(answers(settings, board))
+        .doIf(s -> orderOf(s) >= 0).then(exec(offers(settings, board)).exec(answers(settings, board)))
         .exec(s -> {
           board.done(roomOf(s));
           return s.markAsSucceeded();
@@ -99,12 +105,14 @@ final class Negotiation {
             .await(timeout).on(fromPartner(Signaling.RELAY_END_OF_CANDIDATES)
                 .check(regex("\"candidate\"\\s*:\\s*null").exists())));
 
-    return repeat(s -> slotOf(s), "earlier").on(
-        exec(s -> s.set("partnerSlot", s.getInt("earlier")).markAsSucceeded())
-            .exec(asLongAsDuring(s -> !board.armed(roomOf(s), partnerSlotOf(s), slotOf(s)),
+    return repeat(s -> orderOf(s), "earlier").on(
+        exec(s -> s.set("partnerOrder", s.getInt("earlier")).markAsSucceeded())
+            .exec(asLongAsDuring(s -> !board.armed(roomOf(s), partnerOrderOf(s), orderOf(s)),
                 settings.coordinationTimeout()).on(pause(POLL)))
-            .doIfOrElse(s -> board.armed(roomOf(s), partnerSlotOf(s), slotOf(s))).then(
-                exec(s -> s.set("partner", board.peerId(roomOf(s), partnerSlotOf(s))))
+            // Only a peer this connection was told about (in its welcome): the node knows it for this session.
+            .doIfOrElse(s -> board.armed(roomOf(s), partnerOrderOf(s), orderOf(s))
+                && s.getList("peersBefore").contains(board.peerId(roomOf(s), partnerOrderOf(s)))).then(
+                exec(s -> s.set("partner", board.peerId(roomOf(s), partnerOrderOf(s))))
                     .exitBlockOnFail().on(pair))
             .orElse(exec(s -> {
               board.coordinationTimedOut();
@@ -120,7 +128,7 @@ final class Negotiation {
             .sendText(s -> {
               // Evaluated by the send action itself, on the user's event loop, which also reads this WebSocket: the
               // offer cannot be processed before the check below is armed.
-              board.arm(roomOf(s), slotOf(s), partnerSlotOf(s));
+              board.arm(roomOf(s), orderOf(s), partnerOrderOf(s));
               return Frames.PING;
             })
             .await(settings.coordinationTimeout()).on(heardFromPartner("offer")))
@@ -137,12 +145,12 @@ final class Negotiation {
         .exec(ws(Signaling.SEND_PREFIX + "end-of-candidates").wsName(Signaling.PRIMARY_WS)
             .sendText(s -> Frames.endOfCandidates(partnerOf(s))));
 
-    return repeat(s -> settings.roomSize() - 1 - slotOf(s), "later").on(
-        exec(s -> s.set("partnerSlot", slotOf(s) + 1 + s.getInt("later")).markAsSucceeded())
-            .exec(asLongAsDuring(s -> board.peerId(roomOf(s), partnerSlotOf(s)) == null,
+    return repeat(s -> settings.roomSize() - 1 - orderOf(s), "later").on(
+        exec(s -> s.set("partnerOrder", orderOf(s) + 1 + s.getInt("later")).markAsSucceeded())
+            .exec(asLongAsDuring(s -> board.peerId(roomOf(s), partnerOrderOf(s)) == null,
                 settings.coordinationTimeout()).on(pause(POLL)))
-            .doIfOrElse(s -> board.peerId(roomOf(s), partnerSlotOf(s)) != null).then(
-                exec(s -> s.set("partner", board.peerId(roomOf(s), partnerSlotOf(s))))
+            .doIfOrElse(s -> board.peerId(roomOf(s), partnerOrderOf(s)) != null).then(
+                exec(s -> s.set("partner", board.peerId(roomOf(s), partnerOrderOf(s))))
                     .exitBlockOnFail().on(pair))
             .orElse(exec(s -> {
               board.coordinationTimedOut();
@@ -182,12 +190,12 @@ final class Negotiation {
     return s.getLong("room");
   }
 
-  static int slotOf(Session s) {
-    return s.getInt("slot");
+  static int orderOf(Session s) {
+    return s.getInt("order");
   }
 
-  static int partnerSlotOf(Session s) {
-    return s.getInt("partnerSlot");
+  static int partnerOrderOf(Session s) {
+    return s.getInt("partnerOrder");
   }
 
   static String partnerOf(Session s) {

@@ -27,6 +27,7 @@ public class NegotiationSimulation extends Simulation {
 
   @Override
   public void after() {
-    System.out.printf("[%s] pairs abandoned because a peer never showed up: %d%n", "Negotiation", board.coordinationTimeouts());
+    System.out.printf("[%s] pairs given up because a peer never came (or its place in the room was taken): %d%n",
+        "Negotiation", board.coordinationTimeouts());
   }
 }

@@ -68,7 +68,9 @@ final class Params {
       case "https", "wss" -> "wss";
       default -> throw new IllegalArgumentException("not an http(s) or ws(s) URL: " + base);
     };
-    String path = uri.getPath() == null || uri.getPath().isEmpty() || uri.getPath().equals("/") ? "/v1/ws" : uri.getPath();
+    String path = uri.getPath() == null || uri.getPath().isEmpty() || uri.getPath().equals("/")
+        ? "/v1/ws"
+        : uri.getPath();
     return scheme + "://" + uri.getRawAuthority() + path;
   }
 
@@ -86,7 +88,8 @@ final class Params {
       }
       return Duration.ofMillis(Math.round(Double.parseDouble(s) * 1000));
     } catch (NumberFormatException e) {
-      throw new IllegalArgumentException("-D" + name + " must be a duration (20, 0.5, 1500ms, 2m), not '" + raw + "'", e);
+      throw new IllegalArgumentException(
+          "-D" + name + " must be a duration (20, 0.5, 1500ms, 2m), not '" + raw + "'", e);
     }
   }
 

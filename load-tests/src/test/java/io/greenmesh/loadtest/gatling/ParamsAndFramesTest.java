@@ -75,7 +75,9 @@ class ParamsAndFramesTest {
   @Test
   void theBoardTellsWhoIsWhereAndWhoListens() {
     RoomBoard board = new RoomBoard(4);
-    board.joined(3, 1, "p1");
+    assertTrue(board.joined(3, 1, "p1"));
+    assertFalse(board.joined(3, 1, "p9"), "a place is taken once");
+    assertFalse(board.joined(3, 4, "p9"), "a room of 4 has places 0 to 3");
     assertEquals("p1", board.peerId(3, 1));
     assertEquals(null, board.peerId(3, 2));
     assertFalse(board.armed(3, 0, 1));

@@ -7,8 +7,8 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
  * What the virtual users of one room need to know about each other that a Gatling check cannot tell them: the peer id
- * of each slot, and whether a peer is already listening for the next offer. All virtual users of a simulation live in
- * one JVM, so this is plain shared memory; the node is told nothing through it.
+ * of the room's first, second, … peer, and whether a peer is already listening for the next offer. All virtual users
+ * of a simulation live in one JVM, so this is plain shared memory; the node is told nothing through it.
  *
  * <p>Why it is needed: a Gatling WebSocket check only sees frames that arrive after it was armed, and a check is
  * armed only by a send of the same virtual user. So a peer that answers must have armed its check before the offer
@@ -40,13 +40,17 @@ final class RoomBoard {
     return roomSize;
   }
 
-  void joined(long room, int slot, String peerId) {
-    room(room).peerIds.set(slot, peerId);
+  /**
+   * {@code peerId} is the {@code order}-th peer the room took in (0 for the first). False, and nothing recorded, when
+   * that place is already someone else's or outside the room (a join the client gave up on but the node took).
+   */
+  boolean joined(long room, int order, String peerId) {
+    return order >= 0 && order < roomSize && room(room).peerIds.compareAndSet(order, null, peerId);
   }
 
-  /** The peer id of {@code slot}, or null while that user has not been welcomed. */
-  String peerId(long room, int slot) {
-    return room(room).peerIds.get(slot);
+  /** The peer id of the {@code order}-th peer of the room, or null while that user has not been welcomed. */
+  String peerId(long room, int order) {
+    return room(room).peerIds.get(order);
   }
 
   /** {@code earlier}'s check for {@code later}'s offer is armed (called from the send that arms it). */
@@ -66,7 +70,7 @@ final class RoomBoard {
     }
   }
 
-  /** A user gave up waiting for a peer of its room (the peer failed earlier or is far behind). */
+  /** A user gave up on a peer of its room (the peer failed earlier, is far behind, or the room's order is off). */
   void coordinationTimedOut() {
     coordinationTimeouts.incrementAndGet();
   }

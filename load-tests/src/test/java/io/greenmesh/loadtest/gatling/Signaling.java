@@ -20,6 +20,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 
@@ -87,6 +88,7 @@ final class Signaling {
           .set("displayName", "gatling-" + user), user, room, slot);
     })
         .exec(connect(CONNECT, PRIMARY_WS, "url"))
+        .exitHereIfFailed()
         .exec(join(timeout))
         .exitHereIfFailed();
   }
@@ -133,13 +135,26 @@ final class Signaling {
 
   /**
    * Sends {@code join} for the session's {@code roomName} and {@code displayName} and waits for {@code welcome};
-   * saves {@code peerId} and {@code sessionToken}.
+   * saves {@code peerId}, {@code sessionToken} and {@code peersBefore}, the ids of the peers the welcome names (those
+   * who joined the room before this one).
    */
   static ActionBuilder join(Duration timeout) {
     return ws(SEND_PREFIX + "join").wsName(PRIMARY_WS)
         .sendText(s -> Frames.join(s.getString("roomName"), s.getString("displayName")))
-        .await(timeout).on(welcome(JOIN)
-            .check(jsonPath("$.peerId").saveAs("peerId"), jsonPath("$.sessionToken").saveAs("sessionToken")));
+        .await(timeout).on(welcome(JOIN).check(
+            jsonPath("$.peerId").saveAs("peerId"),
+            jsonPath("$.sessionToken").saveAs("sessionToken"),
+            jsonPath("$.peers").ofList().find().transform(Signaling::peerIds).saveAs("peersBefore")));
+  }
+
+  private static List<String> peerIds(List<Object> peers) {
+    List<String> ids = new ArrayList<>();
+    for (Object peer : peers) {
+      if (peer instanceof Map<?, ?> m && m.get("peerId") != null) {
+        ids.add(m.get("peerId").toString());
+      }
+    }
+    return ids;
   }
 
   /** The reply to a join or a resume: {@code welcome} passes, {@code error} fails with its code in the report. */
