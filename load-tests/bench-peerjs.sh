@@ -54,8 +54,7 @@ remaining() { echo $((LIMIT - (SECONDS - START))); }
 . "$ROOT/load-tests/lib.sh"
 
 stop_servers() {
-  local pid
-  for pid in "${SERVER_PIDS[@]}"; do stop_pid "$pid" server; done
+  stop_pids server "${SERVER_PIDS[@]}"
   SERVER_PIDS=()
 }
 trap stop_servers EXIT
@@ -139,20 +138,7 @@ measure() {
 mkdir -p "$OUT"
 rm -f "$OUT/results.tsv" "$OUT/uptime.txt"
 
-if [ "${BENCH_SKIP_BUILD:-0}" != 1 ]; then
-  if [ "$SRC" != "$ROOT" ]; then
-    say "exporting $REF ($(git rev-parse --short "$REF")) to $SRC"
-    rm -rf "$SRC" && mkdir -p "$SRC"
-    git archive "$REF" | tar -x -C "$SRC"
-  fi
-  say "building signaling-cluster and load-tests in $SRC"
-  (cd "$SRC" && { mvn -B -q -o package -DskipTests -pl signaling-cluster,load-tests -am \
-    || mvn -B -q package -DskipTests -pl signaling-cluster,load-tests -am; })
-fi
-
-for jar in "$NODE_JAR" "$LOADGEN_JAR"; do
-  [ -f "$jar" ] || { say "missing $jar (run without BENCH_SKIP_BUILD=1 first)"; exit 1; }
-done
+build_measured_tree
 
 if ! grep -qs "\"version\": \"$PEER_VERSION\"" "$NPM_PREFIX/node_modules/peer/package.json"; then
   say "installing peer@$PEER_VERSION into $NPM_PREFIX"

@@ -87,16 +87,7 @@ scenario() {
 mkdir -p "$OUT"
 rm -f "$OUT"/latency.md "$OUT"/heap.md "$OUT"/cpu.md
 
-if [ "${BENCH_SKIP_BUILD:-0}" != 1 ]; then
-  if [ "$SRC" != "$ROOT" ]; then
-    say "exporting $REF ($(git rev-parse --short "$REF")) to $SRC"
-    rm -rf "$SRC" && mkdir -p "$SRC"
-    git archive "$REF" | tar -x -C "$SRC"
-  fi
-  say "building signaling-cluster and load-tests in $SRC"
-  (cd "$SRC" && { mvn -B -q -o package -DskipTests -pl signaling-cluster,load-tests -am \
-    || mvn -B -q package -DskipTests -pl signaling-cluster,load-tests -am; })
-fi
+build_measured_tree
 
 # 10,000 sessions need 10,000 sockets in each process.
 ulimit -n "$(ulimit -Hn)" 2>/dev/null || true

@@ -17,6 +17,12 @@ stop_pid() {
   say "$noun $pid stopped"
 }
 
+# stop_pids NOUN PID...: stop_pid for each, in turn.
+stop_pids() {
+  local noun=$1 pid; shift
+  for pid in "$@"; do stop_pid "$pid" "$noun"; done
+}
+
 # await_http NAME URL LOG PID: returns once URL answers 2xx; exits the script, with the end of LOG, when PID exits
 # first or after 60 s.
 await_http() {
@@ -34,4 +40,24 @@ await_http() {
 # free_ports N: N loopback TCP ports free right now, on one line (needs LOADGEN_JAR, the built greenmesh-loadgen.jar).
 free_ports() {
   java -cp "$LOADGEN_JAR" io.greenmesh.loadtest.signaling.FreePorts "$1" | paste -sd' '
+}
+
+# build_measured_tree: unless BENCH_SKIP_BUILD=1, exports git revision REF to SRC (unless SRC is ROOT: the working tree
+# measured as it is) and builds signaling-cluster and load-tests there, offline if it can; then makes sure NODE_JAR and
+# LOADGEN_JAR exist.
+build_measured_tree() {
+  if [ "${BENCH_SKIP_BUILD:-0}" != 1 ]; then
+    if [ "$SRC" != "$ROOT" ]; then
+      say "exporting $REF ($(git rev-parse --short "$REF")) to $SRC"
+      rm -rf "$SRC" && mkdir -p "$SRC"
+      git archive "$REF" | tar -x -C "$SRC"
+    fi
+    say "building signaling-cluster and load-tests in $SRC"
+    (cd "$SRC" && { mvn -B -q -o package -DskipTests -pl signaling-cluster,load-tests -am \
+      || mvn -B -q package -DskipTests -pl signaling-cluster,load-tests -am; })
+  fi
+  local jar
+  for jar in "$NODE_JAR" "$LOADGEN_JAR"; do
+    [ -f "$jar" ] || { say "missing $jar (run without BENCH_SKIP_BUILD=1 first)"; exit 1; }
+  done
 }
