@@ -39,7 +39,8 @@ run_step() { # name script [env...]
   [ "$budget" -gt 900 ] && budget=900
   say "$name: load-tests/$script (at most ${budget}s; load average $(cut -d' ' -f1-3 /proc/loadavg))"
   local began=$SECONDS
-  if (cd "$SRC" && env BENCH_WORKTREE=1 BENCH_SKIP_BUILD=1 BENCH_LIMIT_SECONDS=$((budget - 30)) "$@" \
+  if (cd "$SRC" && env BENCH_WORKTREE=1 BENCH_SKIP_BUILD=1 BENCH_LIMIT_SECONDS=$((budget - 30)) \
+      CAPACITY_LIMIT_SECONDS=$((budget - 30)) "$@" \
       timeout "$budget" "load-tests/$script") 2>&1 | tee "$OUT/$name.log"; then
     say "$name: done in $((SECONDS - began)) s"
   else
@@ -60,8 +61,8 @@ if [ "${BENCH_REPORT_ONLY:-0}" != 1 ]; then
   { [ "${BENCH_WORKTREE:-0}" = 1 ] && ! git diff --quiet HEAD && echo "with uncommitted changes"; } > "$OUT/dirty" || true
   date -u '+%Y-%m-%d %H:%M UTC' > "$OUT/started"
   uptime > "$OUT/uptime-before"
-  say "building every module once (mvn package -DskipTests)"
-  (cd "$SRC" && { mvn -B -q -o package -DskipTests || mvn -B -q package -DskipTests; })
+  say "building every module once (mvn install -DskipTests: the Gatling run resolves the node and relay from ~/.m2)"
+  (cd "$SRC" && { mvn -B -q -o install -DskipTests || mvn -B -q install -DskipTests; })
 
   run_step signaling bench-signaling.sh
   run_step cluster   bench-cluster.sh
