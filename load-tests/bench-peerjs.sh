@@ -140,6 +140,10 @@ rm -f "$OUT/results.tsv" "$OUT/uptime.txt"
 
 build_measured_tree
 
+if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
+  say "installing Node.js and npm (apt-get), for the PeerJS server"
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm >/dev/null
+fi
 if ! grep -qs "\"version\": \"$PEER_VERSION\"" "$NPM_PREFIX/node_modules/peer/package.json"; then
   say "installing peer@$PEER_VERSION into $NPM_PREFIX"
   mkdir -p "$NPM_PREFIX"

@@ -32,7 +32,7 @@ if [ "${BENCH_SKIP_BUILD:-0}" != 1 ] && { [ ! -f "$TURN_JAR" ] || [ ! -f "$LOADG
 fi
 if ! command -v turnutils_uclient >/dev/null; then
   say "installing coturn (turnutils_uclient, turnutils_peer, turnserver)"
-  apt-get install -y -q coturn >/dev/null
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq coturn >/dev/null
 fi
 mkdir -p "$OUT"
 rm -f "$OUT"/*.log "$OUT/results.md"

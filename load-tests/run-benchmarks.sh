@@ -102,7 +102,9 @@ peerjs_ratio=$( [ -f "$pjs/report.md" ] && sed -n 's/^Ratio GreenMesh \/ PeerJS:
 peerjs_line=$( [ -f "$pjs/report.md" ] && grep -m1 '^Ratio GreenMesh / PeerJS' "$pjs/report.md" || true)
 turn_coturn=$( [ -f "$turn/summary.txt" ] && sed -n 's/^GreenMesh(enforce) \/ coturn = \([0-9.]*\).*/\1/p' "$turn/summary.txt" || true)
 turn_bare=$( [ -f "$turn/summary.txt" ] && sed -n 's/^GreenMesh(enforce) \/ bare forwarder = \([0-9.]*\).*/\1/p' "$turn/summary.txt" || true)
-cap_line=$( [ -f "$cap/capacity.md" ] && grep -m1 -i 'verdict' "$cap/capacity.md" || true)
+# The sessions row of capacity.md: heap per idle session (column 5) and the verdict (last column).
+cap_line=$( { [ -f "$cap/capacity.md" ] && awk -F'|' '/^[|] [0-9]+ [|] [0-9?]+ [|]/ && NF >= 10 {
+  gsub(/^ +| +$/, "", $6); gsub(/^ +| +$/, "", $(NF - 1)); print $6 " per session; " $(NF - 1); exit }' "$cap/capacity.md"; } || true)
 
 section=$OUT/section.md
 {
@@ -133,7 +135,7 @@ section=$OUT/section.md
   echo "| Signaling relay msg/s at p99 ≤ 10 ms ≥ 2× PeerJS server | ${peerjs_line:-—} | $( [ -n "$peerjs_line" ] && [ -z "$peerjs_ratio" ] && echo '**not shown**' || verdict "$peerjs_ratio" '>=' 2) |"
   echo "| Relay pkts/s at < 0.1 % loss ≥ 1.2× coturn (enforce on) | ${turn_coturn:-—}× | $(verdict "$turn_coturn" '>=' 1.2) |"
   echo "| Relay pkts/s ≥ 0.7× the bare UDP forwarder | ${turn_bare:-—}× | $(verdict "$turn_bare" '>=' 0.7) |"
-  echo "| 100,000 idle sessions in ≤ 4 GiB heap | ${cap_line:-see below} | |"
+  echo "| 100,000 idle sessions in ≤ 4 GiB heap | ${cap_line:-—} | $( [ -n "$cap_line" ] && echo "**${cap_line##*; }**" | sed 's/:.*\*\*$/**/' || echo 'not measured') |"
   echo
   echo 'Ratios on a 2-core machine shared by the load generator and the server are noisy; the sections below say'
   echo 'what limits each figure and how it was measured.'
