@@ -15,6 +15,7 @@ import io.greenmesh.signaling.protocol.PeerInfo;
 import io.greenmesh.signaling.protocol.ServerMessage;
 import io.greenmesh.signaling.session.PeerIds;
 import io.greenmesh.signaling.session.SessionTokens;
+import io.greenmesh.signaling.session.StrikeWindow;
 import io.greenmesh.signaling.session.TokenBucket;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -207,7 +208,7 @@ public final class Session {
 
   // Abuse accounting for this connection. This and the buffers below are allocated when first needed: most
   // sessions are idle most of their life, and a node holds as many sessions as its heap allows.
-  private ArrayDeque<Long> rateLimitStrikes;
+  private StrikeWindow rateLimitStrikes;
   private int oversizedFrames;
 
   // Room membership, set once joined.
@@ -622,15 +623,10 @@ public final class Session {
   }
 
   private Behavior<Command> strike(long now) {
-    long windowStart = now - settings.strikeWindow().toNanos();
     if (rateLimitStrikes == null) {
-      rateLimitStrikes = new ArrayDeque<>();
+      rateLimitStrikes = new StrikeWindow(settings.strikeWindow(), settings.rateLimitStrikes());
     }
-    while (!rateLimitStrikes.isEmpty() && rateLimitStrikes.peekFirst() < windowStart) {
-      rateLimitStrikes.pollFirst();
-    }
-    rateLimitStrikes.addLast(now);
-    if (rateLimitStrikes.size() >= settings.rateLimitStrikes()) {
+    if (rateLimitStrikes.strike(now)) {
       return closeForAbuse("rate-limited", "rate limited repeatedly; connection closed");
     }
     return Behaviors.same();

@@ -2,9 +2,9 @@ package io.greenmesh.signaling.peerjs;
 
 import io.greenmesh.signaling.CborSerializable;
 import io.greenmesh.signaling.config.SignalingSettings;
+import io.greenmesh.signaling.session.StrikeWindow;
 import io.greenmesh.signaling.session.TokenBucket;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.List;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
@@ -104,7 +104,7 @@ public final class PeerJsConnection {
   private final String token;
   private final ActorRef<Outbound> socket;
   private final TokenBucket bucket;
-  private final ArrayDeque<Long> rateLimitStrikes = new ArrayDeque<>();
+  private final StrikeWindow rateLimitStrikes;
   private int oversizedFrames;
   /** True while the entity counts this connection as the id's current one. */
   private boolean registered;
@@ -125,6 +125,7 @@ public final class PeerJsConnection {
     this.token = token;
     this.socket = socket;
     this.bucket = new TokenBucket(limits.messagesPerSecond(), limits.messageBurst(), System.nanoTime());
+    this.rateLimitStrikes = new StrikeWindow(limits.strikeWindow(), limits.rateLimitStrikes());
     metrics.connections().incrementAndGet();
   }
 
@@ -333,12 +334,7 @@ public final class PeerJsConnection {
   }
 
   private Behavior<Command> strike(long now) {
-    long windowStart = now - limits.strikeWindow().toNanos();
-    while (!rateLimitStrikes.isEmpty() && rateLimitStrikes.peekFirst() < windowStart) {
-      rateLimitStrikes.pollFirst();
-    }
-    rateLimitStrikes.addLast(now);
-    if (rateLimitStrikes.size() >= limits.rateLimitStrikes()) {
+    if (rateLimitStrikes.strike(now)) {
       metrics.closed("rate-limited");
       return closeWithError("Too many messages; slow down");
     }
