@@ -3,7 +3,7 @@
 # from what they printed: the machine, the commit, the exact commands, each comparison with its ratio and target,
 # the tables and the plots.
 #
-#   load-tests/run-benchmarks.sh                  # everything, about 35-45 min on 2 cores
+#   load-tests/run-benchmarks.sh                  # everything, about 30 min on 2 cores (29 min on 2026-11-25)
 #   BENCH_ONLY="signaling turn" load-tests/run-benchmarks.sh   # a subset; the others keep their previous output
 #   BENCH_REPORT_ONLY=1 load-tests/run-benchmarks.sh           # rewrite the doc from the last outputs, run nothing
 #
