@@ -12,6 +12,9 @@ public final class Main {
       System.exit(io.greenmesh.signaling.auth.TokenCommand.run(args));
       return;
     }
+    // Logging set up before Pekko's threads log concurrently: otherwise SLF4J replays their first calls with a
+    // three-line warning on every start.
+    org.slf4j.LoggerFactory.getILoggerFactory();
     GreenMeshNode node;
     try {
       node = GreenMeshNode.start(ConfigFactory.empty());
