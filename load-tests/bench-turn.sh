@@ -35,24 +35,11 @@ TURN_JAR=$SRC/turn-relay/target/greenmesh-turn.jar
 LOADGEN_JAR=$SRC/load-tests/target/greenmesh-loadgen.jar
 GEN_JVM=(-Xms512m -Xmx512m -XX:+UseG1GC)
 START=$SECONDS
-SERVER_PID=""
 
 say() { printf '[bench-turn %4ds] %s\n' "$((SECONDS - START))" "$*"; }
 remaining() { echo $((LIMIT - (SECONDS - START))); }
+. "$ROOT/load-tests/lib.sh"
 
-stop_server() {
-  [ -n "$SERVER_PID" ] || return 0
-  if kill -0 "$SERVER_PID" 2>/dev/null; then
-    kill "$SERVER_PID" 2>/dev/null || true
-    for _ in $(seq 1 20); do kill -0 "$SERVER_PID" 2>/dev/null || break; sleep 0.25; done
-    if kill -0 "$SERVER_PID" 2>/dev/null; then
-      say "server $SERVER_PID ignored SIGTERM for 5 s; SIGKILL"
-      kill -9 "$SERVER_PID" 2>/dev/null || true
-    fi
-  fi
-  wait "$SERVER_PID" 2>/dev/null || true
-  SERVER_PID=""
-}
 trap 'say "interrupted"; exit 130' INT TERM
 
 mkdir -p "$OUT"
@@ -88,8 +75,7 @@ COMMIT=$(git -C "$ROOT" rev-parse --short "$REF")
 
 SERVER_PIDS=()
 stop_servers() {
-  local pid
-  for pid in "${SERVER_PIDS[@]}"; do SERVER_PID=$pid; stop_server; done
+  stop_pids server "${SERVER_PIDS[@]}"
   SERVER_PIDS=()
 }
 trap stop_servers EXIT
