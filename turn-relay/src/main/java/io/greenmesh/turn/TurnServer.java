@@ -28,6 +28,9 @@ import java.util.function.LongSupplier;
  */
 public final class TurnServer implements AutoCloseable {
 
+    /** How often a relay on a wildcard host looks for addresses that appeared or went away. */
+    static final int ADDRESS_RESCAN_SECONDS = 5;
+
     private final Transports transports;
     private final ScheduledExecutorService reaper;
     private final TurnMetrics metrics;
@@ -62,11 +65,13 @@ public final class TurnServer implements AutoCloseable {
         TurnCredentials credentials = new TurnCredentials(settings.secrets(), settings.realm(), clock);
         NonceManager nonces = new NonceManager(clock, settings.nonceLifetime());
         TurnRequestHandler[] handler = new TurnRequestHandler[1];
-        Transports transports = Transports.bind(settings, host, table, dataPath, metrics, (relaySockets, port) -> {
+        // A relay socket answers peers from the address it is bound to: the advertised one where that is ours.
+        InetAddress relayOn = Transports.relayBindAddress(host, relayAddress);
+        Transports transports = Transports.bind(settings, host, relayOn, table, dataPath, metrics, (sockets, port) -> {
             Set<Integer> ownPorts = new HashSet<>(java.util.List.of(port, settings.tlsPort(), settings.metricsPort()));
             PeerAddressPolicy policy = new PeerAddressPolicy(settings.allowLoopbackPeers(), settings.allowedPeers(),
                     settings.deniedPeers(), ownAddresses(host, relayAddress), ownPorts);
-            handler[0] = new TurnRequestHandler(settings, credentials, nonces, table, policy, metrics, relaySockets,
+            handler[0] = new TurnRequestHandler(settings, credentials, nonces, table, policy, metrics, sockets,
                     dataPath, relayAddress, clock);
             return handler[0];
         });
@@ -83,6 +88,13 @@ public final class TurnServer implements AutoCloseable {
                 metrics.dropped("internal_error");
             }
         }, interval, interval, TimeUnit.MILLISECONDS);
+        reaper.scheduleWithFixedDelay(() -> {
+            try {
+                transports.rescanAddresses();
+            } catch (RuntimeException e) {
+                metrics.dropped("internal_error");
+            }
+        }, ADDRESS_RESCAN_SECONDS, ADDRESS_RESCAN_SECONDS, TimeUnit.SECONDS);
         return new TurnServer(transports, reaper, metrics, handler[0]);
     }
 
@@ -141,6 +153,18 @@ public final class TurnServer implements AutoCloseable {
     /** Application bytes relayed in both directions since start, live: for the carbon accounting. */
     public LongSupplier relayedBytes() {
         return metrics.relayedBytesTotal();
+    }
+
+    /** The addresses the UDP listeners are bound to now (every local one on a wildcard host); empty when disabled. */
+    public java.util.Set<InetAddress> udpAddresses() {
+        return transports == null ? java.util.Set.of() : transports.udpAddresses();
+    }
+
+    /** Looks for local addresses that appeared or went away now, as the relay does every few seconds. */
+    public void rescanAddresses() {
+        if (transports != null) {
+            transports.rescanAddresses();
+        }
     }
 
     public int activeAllocations() {

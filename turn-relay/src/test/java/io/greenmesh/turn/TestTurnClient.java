@@ -35,7 +35,8 @@ import java.util.List;
 
 /**
  * A small TURN client for the tests, over UDP (with retransmission, as RFC 8489 §6.2.1 clients do) or TCP.
- * It speaks only to 127.0.0.1. Every wait is bounded.
+ * It speaks only to this host. Over UDP it ignores datagrams from any address but the one it sends to, as libwebrtc
+ * and Firefox do (counted in {@link #foreignDatagrams()}). Every wait is bounded.
  */
 public final class TestTurnClient implements AutoCloseable {
 
@@ -50,6 +51,8 @@ public final class TestTurnClient implements AutoCloseable {
     private String realm;
     private String nonce;
     private byte[] key;
+    private int transmissions;
+    private int foreignDatagrams;
 
     private TestTurnClient(DatagramSocket udp, Socket tcp, InetSocketAddress server) {
         this.udp = udp;
@@ -63,9 +66,24 @@ public final class TestTurnClient implements AutoCloseable {
 
     /** A UDP client on {@code loopback} (127.0.0.1 or ::1) talking to the relay there. */
     public static TestTurnClient udp(InetAddress loopback, int port) throws IOException {
-        DatagramSocket socket = new DatagramSocket(new InetSocketAddress(loopback, 0));
+        return udp(loopback, new InetSocketAddress(loopback, port));
+    }
+
+    /** A UDP client on {@code local} (a free port) talking to the relay at {@code server}. */
+    public static TestTurnClient udp(InetAddress local, InetSocketAddress server) throws IOException {
+        DatagramSocket socket = new DatagramSocket(new InetSocketAddress(local, 0));
         socket.setSoTimeout(RETRANSMIT_MILLIS);
-        return new TestTurnClient(socket, null, new InetSocketAddress(loopback, port));
+        return new TestTurnClient(socket, null, server);
+    }
+
+    /** Requests sent, retransmissions included. */
+    public int transmissions() {
+        return transmissions;
+    }
+
+    /** Datagrams that came from another address than the relay's (ignored, as a browser ignores them). */
+    public int foreignDatagrams() {
+        return foreignDatagrams;
     }
 
     public static TestTurnClient tcp(int port) throws IOException {
@@ -120,6 +138,7 @@ public final class TestTurnClient implements AutoCloseable {
         for (int attempt = 0; attempt < MAX_TRANSMISSIONS && System.nanoTime() < deadline; attempt++) {
             if (udp != null || attempt == 0) {
                 sendRaw(bytes);
+                transmissions++;
             }
             long until = System.nanoTime() + RETRANSMIT_MILLIS * 1_000_000L * (udp != null ? 1 : 20);
             while (System.nanoTime() < until) {
@@ -230,6 +249,10 @@ public final class TestTurnClient implements AutoCloseable {
             try {
                 udp.receive(packet);
             } catch (SocketTimeoutException e) {
+                return null;
+            }
+            if (!server.equals(packet.getSocketAddress())) {
+                foreignDatagrams++;
                 return null;
             }
             frame = Arrays.copyOf(packet.getData(), packet.getLength());

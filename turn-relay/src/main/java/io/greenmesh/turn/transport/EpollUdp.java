@@ -43,16 +43,45 @@ final class EpollUdp implements UdpTransport {
 
     private final EpollEventLoopGroup group;
     private final List<EpollUdpWorker> workers;
-    private final int port;
     private final Set<Channel> relays = ConcurrentHashMap.newKeySet();
     private final AtomicInteger roundRobin = new AtomicInteger();
-    private final InetAddress host;
+    private final ListenerSockets<EpollDatagramChannel> listeners;
 
-    private EpollUdp(EpollEventLoopGroup group, List<EpollUdpWorker> workers, int port, InetAddress host) {
+    private EpollUdp(EpollEventLoopGroup group, List<EpollUdpWorker> workers, int port) {
         this.group = group;
         this.workers = workers;
-        this.port = port;
-        this.host = host;
+        this.listeners = new ListenerSockets<>(port, workers.size()) {
+            @Override
+            EpollDatagramChannel bind(InetAddress address, int port, int index) throws IOException {
+                EpollUdpWorker worker = workers.get(index);
+                EpollDatagramChannel listener = newChannel(address, worker);
+                listener.config().setOption(EpollChannelOption.SO_REUSEPORT, true);
+                listener.config().setOption(ChannelOption.SO_RCVBUF, 4 << 20);
+                listener.config().setOption(ChannelOption.SO_SNDBUF, 4 << 20);
+                await(worker.loop().register(listener));
+                ChannelFuture bound = listener.bind(new InetSocketAddress(address, port)).awaitUninterruptibly();
+                if (!bound.isSuccess()) {
+                    listener.close();
+                    throw UdpTransport.portInUse(address, port, bound.cause() instanceof Exception e ? e : null);
+                }
+                return listener;
+            }
+
+            @Override
+            int portOf(EpollDatagramChannel listener) {
+                return listener.localAddress().getPort();
+            }
+
+            @Override
+            void attach(EpollDatagramChannel listener, int worker) {
+                workers.get(worker).listen(listener);
+            }
+
+            @Override
+            void close(EpollDatagramChannel listener) {
+                listener.close();
+            }
+        };
     }
 
     static boolean available() {
@@ -63,44 +92,30 @@ final class EpollUdp implements UdpTransport {
         return Epoll.unavailabilityCause();
     }
 
-    /** One event loop and listener per worker, all bound to the port, or nothing (closed again on failure). */
-    static EpollUdp bind(InetAddress host, int port, int workerCount, AllocationTable table, DataPath dataPath,
-                         TurnMetrics metrics) throws IOException {
+    /** One event loop per worker and its listeners on each address, or nothing (closed again on failure). */
+    static EpollUdp bind(InetAddress host, Set<InetAddress> addresses, int port, int workerCount, AllocationTable table,
+                         DataPath dataPath, TurnMetrics metrics) throws IOException {
         UdpTransport.probeFree(host, port);
         EpollEventLoopGroup group = new EpollEventLoopGroup(workerCount, new DefaultThreadFactory("turn-udp-epoll", true));
         List<EpollUdpWorker> workers = new ArrayList<>();
+        for (int i = 0; i < workerCount; i++) {
+            workers.add(new EpollUdpWorker(group.next(), table, dataPath, metrics,
+                    new ReusedReadBuffer(DATAGRAM_SLOT * DATAGRAMS_PER_READ, READS_PER_EVENT * DATAGRAMS_PER_READ)));
+        }
+        EpollUdp udp = new EpollUdp(group, workers, port);
         try {
-            for (int i = 0; i < workerCount; i++) {
-                EpollUdpWorker worker = new EpollUdpWorker(group.next(), table, dataPath, metrics,
-                        new ReusedReadBuffer(DATAGRAM_SLOT * DATAGRAMS_PER_READ, READS_PER_EVENT * DATAGRAMS_PER_READ));
-                workers.add(worker);
-                EpollDatagramChannel listener = newChannel(host, worker);
-                worker.listener(listener);
-                listener.config().setOption(EpollChannelOption.SO_REUSEPORT, true);
-                listener.config().setOption(ChannelOption.SO_RCVBUF, 4 << 20);
-                listener.config().setOption(ChannelOption.SO_SNDBUF, 4 << 20);
-                listener.pipeline().addLast(worker.listenerHandler());
-                await(worker.loop().register(listener));
-                ChannelFuture bound = listener.bind(new InetSocketAddress(host, port)).awaitUninterruptibly();
-                if (!bound.isSuccess()) {
-                    throw UdpTransport.portInUse(host, port, bound.cause() instanceof Exception e ? e : null);
-                }
-                port = listener.localAddress().getPort();
-            }
-            return new EpollUdp(group, workers, port, host);
+            udp.listeners.bindAll(addresses);
+            return udp;
         } catch (IOException | RuntimeException e) {
-            workers.stream().filter(w -> w.listener() != null).forEach(w -> w.listener().close());
-            if (group.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS).awaitUninterruptibly(3, TimeUnit.SECONDS)) {
-                workers.forEach(w -> w.readBuffer().release());
-            }
+            udp.shutDown(0);
             throw e;
         }
     }
 
     /** A datagram channel that reads in recvmmsg batches into its worker's buffer; not reading until told. */
-    private static EpollDatagramChannel newChannel(InetAddress host, EpollUdpWorker worker) {
+    private static EpollDatagramChannel newChannel(InetAddress address, EpollUdpWorker worker) {
         EpollDatagramChannel channel = new EpollDatagramChannel(
-                host.getAddress().length == 4 ? InternetProtocolFamily.IPv4 : InternetProtocolFamily.IPv6);
+                address.getAddress().length == 4 ? InternetProtocolFamily.IPv4 : InternetProtocolFamily.IPv6);
         channel.config()
                 .setAllocator(PooledByteBufAllocator.DEFAULT)
                 .setRecvByteBufAllocator(worker.readBuffer())
@@ -123,13 +138,19 @@ final class EpollUdp implements UdpTransport {
 
     @Override
     public int port() {
-        return port;
+        return listeners.port();
     }
 
     @Override
-    public void start(TurnRequestHandler handler, InetSocketAddress listenAddress) {
+    public ListenerSockets<?> listeners() {
+        return listeners;
+    }
+
+    @Override
+    public void start(TurnRequestHandler handler) {
+        listeners.attachAll();
         for (EpollUdpWorker worker : workers) {
-            worker.start(handler, listenAddress);
+            worker.start(handler);
         }
     }
 
@@ -162,7 +183,7 @@ final class EpollUdp implements UdpTransport {
         if (worker == null) {
             worker = workers.get(Math.floorMod(roundRobin.getAndIncrement(), workers.size()));
         }
-        EpollDatagramChannel channel = newChannel(host, worker);
+        EpollDatagramChannel channel = newChannel(address.getAddress(), worker);
         EpollRelaySocket socket = new EpollRelaySocket(channel, worker);
         channel.pipeline().addLast(worker.relayHandler(socket));
         await(worker.loop().register(channel));
@@ -181,10 +202,14 @@ final class EpollUdp implements UdpTransport {
 
     @Override
     public void close() {
-        workers.forEach(w -> w.listener().close());
+        listeners.closeAll();
         // Allocations close their relay sockets after this; close them while the event loops still run.
         relays.forEach(Channel::close);
-        if (group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(3, TimeUnit.SECONDS)) {
+        shutDown(2);
+    }
+
+    private void shutDown(int quietSeconds) {
+        if (group.shutdownGracefully(0, quietSeconds, TimeUnit.SECONDS).awaitUninterruptibly(3, TimeUnit.SECONDS)) {
             workers.forEach(w -> w.readBuffer().release());
         }
     }

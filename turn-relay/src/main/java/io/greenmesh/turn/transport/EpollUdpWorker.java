@@ -15,15 +15,17 @@ import io.netty.channel.socket.DatagramPacket;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.IdentityHashMap;
+import java.util.List;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One epoll event loop's share of the data path: its listener channel, the relay channels registered with it, and
- * the {@link UdpPackets} they all feed. Every received datagram is copied into the worker's buffer and handled
+ * One epoll event loop's share of the data path: its listener channels (one per address served), the relay
+ * channels registered with it, and the {@link UdpPackets} they all feed. Every received datagram is copied into the worker's buffer and handled
  * exactly as the NIO worker handles it; every datagram sent is queued on its channel and flushed once at the end of
  * the event-loop turn, which is what lets Netty send a turn's packets for one socket with one sendmmsg.
  */
@@ -39,9 +41,20 @@ final class EpollUdpWorker {
     /** Channels written to in this turn, flushed together at its end. */
     private final Set<Channel> unflushed = Collections.newSetFromMap(new IdentityHashMap<>());
     private final Runnable flush = this::flush;
-    private EpollDatagramChannel listener;
-    /** Set by {@link #start} before the listener reads; used on the loop only. */
+    /** Listener channels bound before {@link #start}; afterwards new ones read at once. Used on the loop only. */
+    private final List<EpollDatagramChannel> listeners = new ArrayList<>();
+    /** Set by {@link #start} before the listeners read; used on the loop only. */
     private UdpPackets packets;
+
+    /** A listener channel on one of the relay's addresses: clients it heard are answered through it. */
+    private record Listener(EpollUdpWorker worker, EpollDatagramChannel channel, InetSocketAddress localAddress)
+            implements UdpClientSink.Listener {
+
+        @Override
+        public boolean send(ByteBuffer buf, InetSocketAddress to) {
+            return worker.send(channel, buf, to);
+        }
+    }
 
     EpollUdpWorker(EventLoop loop, AllocationTable table, DataPath dataPath, TurnMetrics metrics,
                    ReusedReadBuffer readBuffer) {
@@ -60,25 +73,26 @@ final class EpollUdpWorker {
         return readBuffer;
     }
 
-    EpollDatagramChannel listener() {
-        return listener;
-    }
-
-    void listener(EpollDatagramChannel channel) {
-        this.listener = channel;
-    }
-
-    void start(TurnRequestHandler handler, InetSocketAddress listenAddress) {
-        EpollDatagramChannel channel = listener;
+    /** Reads {@code channel} (bound, registered with this loop) once the worker has started. */
+    void listen(EpollDatagramChannel channel) {
         loop.execute(() -> {
-            UdpClientSink.Listener replies = (buf, to) -> send(channel, buf, to);
-            packets = new UdpPackets(listenAddress, handler, table, dataPath, metrics,
-                    client -> new UdpClientSink(replies, client));
-            channel.config().setAutoRead(true);
+            channel.pipeline().addLast(listenerHandler(new Listener(this, channel, channel.localAddress())));
+            listeners.add(channel);
+            channel.closeFuture().addListener(f -> listeners.remove(channel));
+            if (packets != null) {
+                channel.config().setAutoRead(true);
+            }
         });
     }
 
-    ChannelHandler listenerHandler() {
+    void start(TurnRequestHandler handler) {
+        loop.execute(() -> {
+            packets = new UdpPackets(handler, table, dataPath, metrics);
+            listeners.forEach(channel -> channel.config().setAutoRead(true));
+        });
+    }
+
+    private ChannelHandler listenerHandler(Listener listener) {
         return new Reader() {
             @Override
             void received(ByteBuf content, InetSocketAddress sender) {
@@ -86,7 +100,7 @@ final class EpollUdpWorker {
                 int length = content.readableBytes();
                 buf.clear().limit(length);
                 content.getBytes(content.readerIndex(), buf);
-                packets.fromClient(sender, length);
+                packets.fromClient(listener, sender, length);
             }
         };
     }

@@ -4,6 +4,7 @@ import io.greenmesh.turn.metrics.TurnMetrics;
 import io.greenmesh.turn.server.AllocationTable;
 import io.greenmesh.turn.server.TurnRequestHandler;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.BindException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -11,57 +12,87 @@ import java.net.StandardSocketOptions;
 import java.nio.channels.DatagramChannel;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 
-/** The UDP data path on the JDK: one {@link UdpWorker} thread (selector) per listener socket. */
+/** The UDP data path on the JDK: one {@link UdpWorker} thread (selector) per worker, reading its listener sockets. */
 final class NioUdp implements UdpTransport {
 
-    private final List<DatagramChannel> channels;
     private final List<UdpWorker> workers = new CopyOnWriteArrayList<>();
     private final List<Thread> threads = new ArrayList<>();
-    private final int port;
+    private final int workerCount;
     private final AllocationTable table;
     private final DataPath dataPath;
     private final TurnMetrics metrics;
+    private final ListenerSockets<DatagramChannel> listeners;
 
-    private NioUdp(List<DatagramChannel> channels, int port, AllocationTable table, DataPath dataPath,
+    private NioUdp(int port, int workerCount, AllocationTable table, DataPath dataPath,
                    TurnMetrics metrics) {
-        this.channels = channels;
-        this.port = port;
+        this.workerCount = workerCount;
         this.table = table;
         this.dataPath = dataPath;
         this.metrics = metrics;
+        this.listeners = new ListenerSockets<>(port, workerCount) {
+            @Override
+            DatagramChannel bind(InetAddress address, int port, int worker) throws IOException {
+                DatagramChannel channel = DatagramChannel.open(UdpTransport.family(address));
+                try {
+                    channel.setOption(StandardSocketOptions.SO_REUSEPORT, true);
+                    channel.setOption(StandardSocketOptions.SO_RCVBUF, 4 << 20);
+                    channel.setOption(StandardSocketOptions.SO_SNDBUF, 4 << 20);
+                    channel.bind(new InetSocketAddress(address, port));
+                    return channel;
+                } catch (BindException e) {
+                    channel.close();
+                    throw UdpTransport.portInUse(address, port, e);
+                } catch (IOException | RuntimeException e) {
+                    channel.close();
+                    throw e;
+                }
+            }
+
+            @Override
+            int portOf(DatagramChannel channel) {
+                try {
+                    return ((InetSocketAddress) channel.getLocalAddress()).getPort();
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            }
+
+            @Override
+            void attach(DatagramChannel channel, int worker) {
+                try {
+                    workers.get(worker).listen(channel);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            }
+
+            @Override
+            void close(DatagramChannel channel) {
+                UdpTransport.closeQuietly(channel);
+            }
+        };
     }
 
-    /** Binds {@code workers} listener sockets on the port, or none (what was bound is closed on failure). */
-    static NioUdp bind(InetAddress host, int port, int workers, AllocationTable table, DataPath dataPath,
-                       TurnMetrics metrics) throws IOException {
-        List<DatagramChannel> channels = new ArrayList<>();
-        try {
-            UdpTransport.probeFree(host, port);
-            for (int i = 0; i < workers; i++) {
-                DatagramChannel channel = DatagramChannel.open(UdpTransport.family(host));
-                channels.add(channel);
-                channel.setOption(StandardSocketOptions.SO_REUSEPORT, true);
-                channel.setOption(StandardSocketOptions.SO_RCVBUF, 4 << 20);
-                channel.setOption(StandardSocketOptions.SO_SNDBUF, 4 << 20);
-                try {
-                    channel.bind(new InetSocketAddress(host, port));
-                } catch (BindException e) {
-                    throw UdpTransport.portInUse(host, port, e);
-                }
-                port = ((InetSocketAddress) channel.getLocalAddress()).getPort();
-            }
-            return new NioUdp(channels, port, table, dataPath, metrics);
-        } catch (IOException | RuntimeException e) {
-            channels.forEach(UdpTransport::closeQuietly);
-            throw e;
-        }
+    /** Binds {@code workers} listener sockets on the port for each address, or none (closed again on failure). */
+    static NioUdp bind(InetAddress host, Set<InetAddress> addresses, int port, int workers, AllocationTable table,
+                       DataPath dataPath, TurnMetrics metrics) throws IOException {
+        UdpTransport.probeFree(host, port);
+        NioUdp udp = new NioUdp(port, workers, table, dataPath, metrics);
+        udp.listeners.bindAll(addresses);
+        return udp;
     }
 
     @Override
     public int port() {
-        return port;
+        return listeners.port();
+    }
+
+    @Override
+    public ListenerSockets<?> listeners() {
+        return listeners;
     }
 
     @Override
@@ -70,14 +101,15 @@ final class NioUdp implements UdpTransport {
     }
 
     @Override
-    public void start(TurnRequestHandler handler, InetSocketAddress listenAddress) {
+    public void start(TurnRequestHandler handler) {
         try {
-            for (DatagramChannel channel : channels) {
-                workers.add(new UdpWorker(channel, listenAddress, handler, table, dataPath, metrics));
+            for (int i = 0; i < workerCount; i++) {
+                workers.add(new UdpWorker(handler, table, dataPath, metrics));
             }
         } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
+            throw new UncheckedIOException(e);
         }
+        listeners.attachAll();
         for (int i = 0; i < workers.size(); i++) {
             Thread thread = new Thread(workers.get(i), "turn-udp-" + i);
             thread.setDaemon(true);
@@ -89,7 +121,7 @@ final class NioUdp implements UdpTransport {
     @Override
     public void close() {
         workers.forEach(UdpWorker::stop);
-        channels.forEach(UdpTransport::closeQuietly);
+        listeners.closeAll();
         for (Thread thread : threads) {
             try {
                 thread.join(2000);

@@ -14,25 +14,29 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.file.Path;
+import java.util.Set;
 import java.util.function.BiFunction;
 import javax.net.ssl.SSLServerSocket;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The listeners and data-path threads: {@code workers} UDP sockets on the TURN port (SO_REUSEPORT) read by the
- * configured {@link UdpTransport}, a TCP listener on the same port, and a TLS listener when a certificate is
- * configured.
+ * The listeners and data-path threads: for each address served ({@link ListenAddresses}: the host, or every local
+ * address when the host is a wildcard), {@code workers} UDP sockets on the TURN port (SO_REUSEPORT) read by the
+ * configured {@link UdpTransport}; a TCP listener on the same port, and a TLS listener when a certificate is
+ * configured (connected sockets answer from the address they were reached at, so these stay on the host itself).
  */
 public final class Transports implements Closeable {
 
     private static final Logger LOG = LoggerFactory.getLogger(Transports.class);
 
+    private final InetAddress host;
     private final UdpTransport udp;
     private final StreamListener tcp;
     private final StreamListener tls;
 
-    private Transports(UdpTransport udp, StreamListener tcp, StreamListener tls) {
+    private Transports(InetAddress host, UdpTransport udp, StreamListener tcp, StreamListener tls) {
+        this.host = host;
         this.udp = udp;
         this.tcp = tcp;
         this.tls = tls;
@@ -41,16 +45,16 @@ public final class Transports implements Closeable {
     /**
      * Binds everything or nothing: on failure what was bound is closed and a {@link TurnServerException} names
      * the port. {@code handlers} builds the control plane once the relay sockets exist and the UDP port is
-     * known (TCP shares it).
+     * known (TCP shares it). Relay sockets bind {@code relayBind}.
      */
-    public static Transports bind(TurnSettings settings, InetAddress host, AllocationTable table, DataPath dataPath,
-                                  TurnMetrics metrics,
+    public static Transports bind(TurnSettings settings, InetAddress host, InetAddress relayBind, AllocationTable table,
+                                  DataPath dataPath, TurnMetrics metrics,
                                   BiFunction<RelaySockets, Integer, TurnRequestHandler> handlers) {
         // Port 0: the kernel's free UDP port may be taken on TCP; then pick another, a bounded number of times.
         int attempts = settings.port() == 0 && settings.tcpEnabled() ? 5 : 1;
         for (int attempt = 1; ; attempt++) {
             try {
-                return bindOnce(settings, host, table, dataPath, metrics, handlers);
+                return bindOnce(settings, host, relayBind, table, dataPath, metrics, handlers);
             } catch (TurnServerException e) {
                 if (attempt >= attempts || !(e.getCause() instanceof BindException)) {
                     throw e;
@@ -59,8 +63,8 @@ public final class Transports implements Closeable {
         }
     }
 
-    private static Transports bindOnce(TurnSettings settings, InetAddress host, AllocationTable table,
-                                       DataPath dataPath, TurnMetrics metrics,
+    private static Transports bindOnce(TurnSettings settings, InetAddress host, InetAddress relayBind,
+                                       AllocationTable table, DataPath dataPath, TurnMetrics metrics,
                                        BiFunction<RelaySockets, Integer, TurnRequestHandler> handlers) {
         UdpTransport udp = null;
         StreamListener tcp = null;
@@ -69,7 +73,7 @@ public final class Transports implements Closeable {
             udp = bindUdp(settings, host, table, dataPath, metrics);
             int port = udp.port();
             TurnRequestHandler handler = handlers.apply(
-                    new UdpRelaySockets(host, settings.relayPortMin(), settings.relayPortMax(), udp.relayBinder()),
+                    new UdpRelaySockets(relayBind, settings.relayPortMin(), settings.relayPortMax(), udp.relayBinder()),
                     port);
             int maxConnections = settings.maxStreamConnections();
             if (settings.tcpEnabled()) {
@@ -83,8 +87,10 @@ public final class Transports implements Closeable {
                 bindStream(server, host, settings.tlsPort(), "TLS");
                 tls = new StreamListener(server, ClientTransport.TLS, handler, table, dataPath, metrics, maxConnections);
             }
-            udp.start(handler, new InetSocketAddress(host, port));
-            return new Transports(udp, tcp, tls);
+            udp.start(handler);
+            LOG.info("TURN relay listening on UDP {} port {}", udp.listeners().addresses().stream()
+                    .map(InetAddress::getHostAddress).sorted().toList(), port);
+            return new Transports(host, udp, tcp, tls);
         } catch (IOException | RuntimeException e) {
             UdpTransport.closeQuietly(udp);
             UdpTransport.closeQuietly(tcp);
@@ -99,15 +105,43 @@ public final class Transports implements Closeable {
     /** The configured UDP transport; epoll falls back to NIO where Netty's native library cannot load. */
     private static UdpTransport bindUdp(TurnSettings settings, InetAddress host, AllocationTable table,
                                         DataPath dataPath, TurnMetrics metrics) throws IOException {
+        Set<InetAddress> addresses = served(host);
         if (settings.udpTransport() == TurnSettings.UdpTransport.EPOLL) {
             if (EpollUdp.available()) {
                 LOG.info("TURN UDP data path: Netty epoll, {} event loops", settings.workerCount());
-                return EpollUdp.bind(host, settings.port(), settings.workerCount(), table, dataPath, metrics);
+                return EpollUdp.bind(host, addresses, settings.port(), settings.workerCount(), table, dataPath,
+                        metrics);
             }
             LOG.warn("greenmesh.turn.udp-transport = epoll, but Netty's native epoll transport is unavailable here"
                     + " ({}); using nio", EpollUdp.unavailabilityCause());
         }
-        return NioUdp.bind(host, settings.port(), settings.workerCount(), table, dataPath, metrics);
+        return NioUdp.bind(host, addresses, settings.port(), settings.workerCount(), table, dataPath, metrics);
+    }
+
+    /** The addresses to listen on; the wildcard itself only when no interface address was found at all. */
+    private static Set<InetAddress> served(InetAddress host) {
+        Set<InetAddress> addresses = ListenAddresses.of(host);
+        return addresses.isEmpty() ? Set.of(host) : addresses;
+    }
+
+    /**
+     * On a wildcard host: listens on addresses that appeared since the last call and stops on those gone (a
+     * DHCP lease, an added interface, a network namespace's veth end). A no-op on a specific host.
+     */
+    public void rescanAddresses() {
+        if (host.isAnyLocalAddress()) {
+            udp.listeners().serve(served(host));
+        }
+    }
+
+    /** Where the UDP listeners are bound now. */
+    public Set<InetAddress> udpAddresses() {
+        return udp.listeners().addresses();
+    }
+
+    /** Where relay sockets are bound on {@code host}: the advertised address when it is local, else the host. */
+    public static InetAddress relayBindAddress(InetAddress host, InetAddress relayAddress) {
+        return host.isAnyLocalAddress() && ListenAddresses.isLocal(relayAddress) ? relayAddress : host;
     }
 
     private static <T extends ServerSocket> T bindStream(T server, InetAddress host, int port, String name)

@@ -8,8 +8,11 @@ import java.nio.ByteBuffer;
 /** A UDP client, answered from the listener socket of the worker that heard it (NIO or epoll). */
 record UdpClientSink(Listener listener, InetSocketAddress client) implements ClientSink {
 
-    /** A worker's listener socket on the TURN port. */
+    /** A worker's listener socket on the TURN port, bound to one of the relay's addresses. */
     interface Listener {
+
+        /** The address and port the socket is bound to: where its clients sent, and where answers come from. */
+        InetSocketAddress localAddress();
 
         /** Sends {@code buf[position, limit)} to {@code to}; false when it was dropped. */
         boolean send(ByteBuffer buf, InetSocketAddress to);

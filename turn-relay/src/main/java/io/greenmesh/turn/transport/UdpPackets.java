@@ -12,7 +12,6 @@ import io.greenmesh.turn.server.FiveTuple;
 import io.greenmesh.turn.server.TurnRequestHandler;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
-import java.util.function.Function;
 
 /**
  * What one UDP data-path thread does with a datagram once it has it in {@link #buf}, whichever transport (JDK NIO
@@ -24,26 +23,23 @@ final class UdpPackets {
     /** Client datagrams are received at 0, peer payloads at {@link DataPath#HEADROOM}. */
     final ByteBuffer buf = ByteBuffer.allocateDirect(DataPath.HEADROOM + 65536 + 8);
 
-    private final InetSocketAddress listenAddress;
     private final TurnRequestHandler handler;
     private final AllocationTable table;
     private final DataPath dataPath;
     private final TurnMetrics metrics;
-    /** The way back to a client through the listener socket that heard it. */
-    private final Function<InetSocketAddress, ClientSink> replyPath;
 
-    UdpPackets(InetSocketAddress listenAddress, TurnRequestHandler handler, AllocationTable table, DataPath dataPath,
-               TurnMetrics metrics, Function<InetSocketAddress, ClientSink> replyPath) {
-        this.listenAddress = listenAddress;
+    UdpPackets(TurnRequestHandler handler, AllocationTable table, DataPath dataPath, TurnMetrics metrics) {
         this.handler = handler;
         this.table = table;
         this.dataPath = dataPath;
         this.metrics = metrics;
-        this.replyPath = replyPath;
     }
 
-    /** A client datagram of {@code length} bytes is in {@code buf[0, length)}. */
-    void fromClient(InetSocketAddress source, int length) {
+    /**
+     * A client datagram of {@code length} bytes, heard by {@code listener}, is in {@code buf[0, length)}. The
+     * client is answered through that listener: from the address it sent to.
+     */
+    void fromClient(UdpClientSink.Listener listener, InetSocketAddress source, int length) {
         int first = buf.get(0) & 0xFF;
         if (TurnFraming.isChannelData(first)) {
             Allocation allocation = table.udp(source);
@@ -71,8 +67,8 @@ final class UdpPackets {
             metrics.dropped("malformed_request");
             return;
         }
-        FiveTuple tuple = new FiveTuple(ClientTransport.UDP, source, listenAddress);
-        ClientSink sink = replyPath.apply(source);
+        FiveTuple tuple = new FiveTuple(ClientTransport.UDP, source, listener.localAddress());
+        ClientSink sink = new UdpClientSink(listener, source);
         byte[] response = handler.handle((DecodeResult.Decoded) result, tuple, sink);
         if (response != null && !sink.send(response)) {
             metrics.dropped("send_error");

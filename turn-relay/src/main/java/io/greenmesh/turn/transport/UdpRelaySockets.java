@@ -58,8 +58,8 @@ final class UdpRelaySockets implements RelaySockets {
 
             @Override
             public void activate(Allocation allocation) {
-                if (allocation.sink() instanceof UdpClientSink udp && udp.listener() instanceof UdpWorker worker) {
-                    worker.register(allocation);
+                if (allocation.sink() instanceof UdpClientSink udp && udp.listener() instanceof UdpWorker.Listener heard) {
+                    heard.worker().register(allocation);
                 } else {
                     workers.get(Math.floorMod(roundRobin.getAndIncrement(), workers.size())).register(allocation);
                 }

@@ -12,19 +12,22 @@ import java.nio.channels.DatagramChannel;
 
 /**
  * The UDP side of the relay, on the JDK's selector ({@link NioUdp}) or Netty's epoll transport ({@link EpollUdp}):
- * one listener socket per data-path thread on the TURN port (SO_REUSEPORT), the allocations' relay sockets, and the
- * threads that read them. Both hand every datagram to {@link UdpPackets}, so the relay logic is the same.
+ * for each address served, one listener socket per data-path thread on the TURN port (SO_REUSEPORT), the
+ * allocations' relay sockets, and the threads that read them. Both hand every datagram to {@link UdpPackets}, so the relay logic is the same.
  */
 interface UdpTransport extends Closeable {
 
     /** The bound TURN port (known before {@link #start}). */
     int port();
 
+    /** The listener sockets, by address; {@link ListenerSockets#serve} follows a changed address list. */
+    ListenerSockets<?> listeners();
+
     /** How this transport binds and starts reading relay sockets. */
     UdpRelaySockets.Binder relayBinder();
 
     /** Starts reading the listeners once the control plane exists. */
-    void start(TurnRequestHandler handler, InetSocketAddress listenAddress);
+    void start(TurnRequestHandler handler);
 
     @Override
     void close();

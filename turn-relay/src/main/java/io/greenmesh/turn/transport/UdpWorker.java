@@ -19,34 +19,56 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One data-path thread: a listener socket sharing the TURN port with the other workers (SO_REUSEPORT, so the
- * kernel spreads clients across cores by their address hash) plus the relay sockets of the allocations it owns,
- * all on one selector. A client and its relay socket live on the same thread: no hand-off, no locks, one direct
- * buffer reused for every packet.
+ * One data-path thread: a listener socket per address served, each sharing the TURN port with the other workers'
+ * (SO_REUSEPORT, so the kernel spreads clients across cores by their address hash), plus the relay sockets of the
+ * allocations it owns, all on one selector. A client and its relay socket live on the same thread: no hand-off, no
+ * locks, one direct buffer reused for every packet. A client is answered through the socket that heard it, so the
+ * answer leaves from the address the request was sent to.
  */
-final class UdpWorker implements Runnable, UdpClientSink.Listener {
+final class UdpWorker implements Runnable {
 
     private static final Logger LOG = LoggerFactory.getLogger(UdpWorker.class);
     private static final int BATCH = 64;
 
-    private final DatagramChannel listener;
     private final UdpPackets packets;
     private final TurnMetrics metrics;
     private final Selector selector;
     private final Queue<Allocation> pending = new ConcurrentLinkedQueue<>();
+    private final Queue<Listener> pendingListeners = new ConcurrentLinkedQueue<>();
     private final Consumer<SelectionKey> onReady = this::onReady;
     private volatile boolean running = true;
     private volatile Thread thread;
 
-    UdpWorker(DatagramChannel listener, InetSocketAddress listenAddress, TurnRequestHandler handler,
-              AllocationTable table, DataPath dataPath, TurnMetrics metrics) throws IOException {
-        this.listener = listener;
-        this.packets = new UdpPackets(listenAddress, handler, table, dataPath, metrics,
-                client -> new UdpClientSink(this, client));
+    /** A listener socket on one of the relay's addresses, read by {@code worker}. */
+    record Listener(UdpWorker worker, DatagramChannel channel, InetSocketAddress localAddress)
+            implements UdpClientSink.Listener {
+
+        @Override
+        public boolean send(ByteBuffer buf, InetSocketAddress to) {
+            try {
+                channel.send(buf, to);
+                return true;
+            } catch (IOException e) {
+                return false;
+            }
+        }
+    }
+
+    UdpWorker(TurnRequestHandler handler, AllocationTable table, DataPath dataPath, TurnMetrics metrics)
+            throws IOException {
+        this.packets = new UdpPackets(handler, table, dataPath, metrics);
         this.metrics = metrics;
         this.selector = Selector.open();
-        listener.configureBlocking(false);
-        listener.register(selector, SelectionKey.OP_READ, null);
+    }
+
+    /** Starts reading a listener socket; safe from any thread. */
+    void listen(DatagramChannel channel) throws IOException {
+        pendingListeners.add(new Listener(this, channel, (InetSocketAddress) channel.getLocalAddress()));
+        if (Thread.currentThread() != thread) {
+            selector.wakeup();
+        } else {
+            registerPending();
+        }
     }
 
     /** Hands an allocation's relay socket to this worker; safe from any thread. */
@@ -56,16 +78,6 @@ final class UdpWorker implements Runnable, UdpClientSink.Listener {
             selector.wakeup();
         } else {
             registerPending();
-        }
-    }
-
-    @Override
-    public boolean send(ByteBuffer buf, InetSocketAddress to) {
-        try {
-            listener.send(buf, to);
-            return true;
-        } catch (IOException e) {
-            return false;
         }
     }
 
@@ -96,6 +108,17 @@ final class UdpWorker implements Runnable, UdpClientSink.Listener {
     }
 
     private void registerPending() {
+        Listener listener;
+        while ((listener = pendingListeners.poll()) != null) {
+            try {
+                listener.channel().configureBlocking(false);
+                listener.channel().register(selector, SelectionKey.OP_READ, listener);
+            } catch (ClosedChannelException e) {
+                // Its address went away before it got here.
+            } catch (IOException e) {
+                LOG.warn("cannot register listener socket", e);
+            }
+        }
         Allocation allocation;
         while ((allocation = pending.poll()) != null) {
             try {
@@ -113,10 +136,10 @@ final class UdpWorker implements Runnable, UdpClientSink.Listener {
     private void onReady(SelectionKey key) {
         Object attachment = key.attachment();
         try {
-            if (attachment == null) {
-                drainListener();
+            if (attachment instanceof Allocation allocation) {
+                drainRelay(allocation, key);
             } else {
-                drainRelay((Allocation) attachment, key);
+                drainListener((Listener) attachment);
             }
         } catch (RuntimeException e) {
             // A bug must cost one packet, not the thread.
@@ -125,20 +148,21 @@ final class UdpWorker implements Runnable, UdpClientSink.Listener {
         }
     }
 
-    private void drainListener() {
+    private void drainListener(Listener listener) {
         ByteBuffer buf = packets.buf;
+        DatagramChannel channel = listener.channel();
         for (int i = 0; i < BATCH; i++) {
             buf.clear();
             SocketAddress source;
             try {
-                source = listener.receive(buf);
+                source = channel.receive(buf);
             } catch (IOException e) {
                 return;
             }
             if (source == null) {
                 return;
             }
-            packets.fromClient((InetSocketAddress) source, buf.position());
+            packets.fromClient(listener, (InetSocketAddress) source, buf.position());
         }
     }
 
