@@ -10,6 +10,9 @@
 #   BENCH_WORKTREE=1 load-tests/bench-turn.sh   # measure the working tree instead of a clean export of HEAD
 #   BENCH_SKIP_BUILD=1 / BENCH_ROUNDS=1 / BENCH_JFR=1 (adds a GreenMesh enforce relay under Java Flight Recorder as a
 #   fifth target, greenmesh-enforce-jfr, left out of the ratios)
+#   BENCH_WILDCARD=1 adds the enforce relay on the wildcard host 0.0.0.0 (the default bind: one listener socket per
+#   local address and worker), on nio and epoll, as greenmesh-wildcard and greenmesh-epoll-wildcard; the generator
+#   still sends to 127.0.0.1 only
 #
 # All servers run at once (idle but for the one under load) and ONE generator takes them in turn, step by step, in
 # a rotating order: on a shared machine whose background load drifts, each server then sees the same background
@@ -88,7 +91,8 @@ wait_ready() { # a server is ready once it logged its listening line (at most 10
 
 start_greenmesh() { # $1 mode, $2 port, $3 metrics port, $4 label, extra JVM arguments after
   local mode=$1 port=$2 mport=$3 label=$4; shift 4
-  GREENMESH_TURN_SECRET=$SECRET GREENMESH_TURN_HOST=127.0.0.1 GREENMESH_TURN_RELAY_ADDRESS=127.0.0.1 \
+  GREENMESH_TURN_SECRET=$SECRET GREENMESH_TURN_HOST=${GREENMESH_TURN_HOST:-127.0.0.1} \
+  GREENMESH_TURN_RELAY_ADDRESS=127.0.0.1 \
   GREENMESH_TURN_PORT=$port GREENMESH_TURN_ALLOW_LOOPBACK_PEERS=true GREENMESH_TURN_METRICS_PORT=$mport \
   GREENMESH_TURN_MODE=$mode java "$@" -jar "$TURN_JAR" > "$OUT/$label.log" 2>&1 &
   SERVER_PIDS+=($!)
@@ -97,12 +101,17 @@ start_greenmesh() { # $1 mode, $2 port, $3 metrics port, $4 label, extra JVM arg
   say "$label: pid $!, udp/$port ($(cat "$OUT/$label.log" | head -1))"
 }
 
-PORTS=($(java -cp "$LOADGEN_JAR" io.greenmesh.loadtest.turn.FreePorts 14))
+PORTS=($(java -cp "$LOADGEN_JAR" io.greenmesh.loadtest.turn.FreePorts 18))
 SINKS="${PORTS[10]},${PORTS[11]}"
 TARGETS=()
 start_greenmesh enforce "${PORTS[0]}" "${PORTS[1]}" greenmesh-enforce
 start_greenmesh off "${PORTS[2]}" "${PORTS[3]}" greenmesh-off
 GREENMESH_TURN_UDP_TRANSPORT=epoll start_greenmesh enforce "${PORTS[12]}" "${PORTS[13]}" greenmesh-epoll
+if [ "${BENCH_WILDCARD:-0}" = 1 ]; then
+  GREENMESH_TURN_HOST=0.0.0.0 start_greenmesh enforce "${PORTS[14]}" "${PORTS[15]}" greenmesh-wildcard
+  GREENMESH_TURN_HOST=0.0.0.0 GREENMESH_TURN_UDP_TRANSPORT=epoll \
+    start_greenmesh enforce "${PORTS[16]}" "${PORTS[17]}" greenmesh-epoll-wildcard
+fi
 if [ "${BENCH_JFR:-0}" = 1 ]; then
   start_greenmesh enforce "${PORTS[4]}" "${PORTS[5]}" greenmesh-enforce-jfr \
     "-XX:StartFlightRecording=filename=$OUT/greenmesh-enforce.jfr,settings=profile,dumponexit=true"
@@ -163,7 +172,7 @@ echo
 echo "| Server | pkts/s at < 0.1 % loss | server CPU µs/pkt | p50 µs | p99 µs |"
 echo "|---|---:|---:|---:|---:|"
 awk -F'\t' '$3 != "none" { split($2, a, "#"); s = a[1]; if (!(s in best) || $4 + 0 > best[s] + 0) { best[s] = $4; row[s] = $0 } }
-  END { n = split("greenmesh-enforce greenmesh-epoll greenmesh-off coturn bare", order, " ")
+  END { n = split("greenmesh-enforce greenmesh-wildcard greenmesh-epoll greenmesh-epoll-wildcard greenmesh-off coturn bare", order, " ")
         for (i = 1; i <= n; i++) { s = order[i]; if (!(s in row)) continue; split(row[s], f, "\t")
           printf "| %s | %\047d | %.2f | %d | %d |\n", s, f[4], f[5], f[6], f[7] }
         if (best["coturn"] > 0) printf "\nGreenMesh(enforce) / coturn = %.2f (target >= 1.2)\n", best["greenmesh-enforce"] / best["coturn"]
