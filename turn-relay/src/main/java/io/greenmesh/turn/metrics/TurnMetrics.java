@@ -1,9 +1,11 @@
 package io.greenmesh.turn.metrics;
 
+import io.greenmesh.turn.policy.PayloadVerdict;
 import io.greenmesh.turn.server.ClientTransport;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -28,6 +30,20 @@ public final class TurnMetrics {
             this.label = label;
         }
     }
+
+    // Registered at zero from the start, so that the dashboard's panels have series on a relay with no traffic yet.
+    private static final List<String> ALLOCATION_REFUSALS = List.of("user_quota", "total_quota", "no_relay_port",
+            "bad_request", "mismatch", "unsupported_transport", "address_family", "bad_reservation");
+    private static final List<String> AUTH_FAILURES = List.of("missing_credentials", "wrong_credentials",
+            "bad_username", "expired_username", "bad_integrity", "stale_nonce", "invalid_nonce", "wrong_realm",
+            "bad_request");
+
+    private static final String REFUSED = "greenmesh.turn.allocations.refused";
+    private static final String REFUSED_HELP = "Allocate requests refused";
+    private static final String DROPPED = "greenmesh.turn.dropped.packets";
+    private static final String DROPPED_HELP = "Packets dropped, by reason";
+    private static final String AUTH_FAILED = "greenmesh.turn.auth.failures";
+    private static final String AUTH_FAILED_HELP = "Requests refused for their credentials";
 
     private final MeterRegistry registry;
     private final AtomicInteger activeAllocations = new AtomicInteger();
@@ -66,6 +82,13 @@ public final class TurnMetrics {
                         .tag("direction", d.label).tag("transport", t.label()).register(registry);
             }
         }
+        ALLOCATION_REFUSALS.forEach(r -> counter(refused, REFUSED, REFUSED_HELP, r));
+        AUTH_FAILURES.forEach(r -> counter(authFailures, AUTH_FAILED, AUTH_FAILED_HELP, r));
+        for (PayloadVerdict verdict : PayloadVerdict.values()) {
+            if (!verdict.relay()) { // what the encrypted-only check drops
+                counter(dropped, DROPPED, DROPPED_HELP, verdict.label());
+            }
+        }
     }
 
     public void allocationCreated() {
@@ -82,7 +105,7 @@ public final class TurnMetrics {
     }
 
     public void allocationRefused(String reason) {
-        count(refused, "greenmesh.turn.allocations.refused", "Allocate requests refused", reason);
+        counter(refused, REFUSED, REFUSED_HELP, reason).increment();
     }
 
     public void relayed(Direction direction, ClientTransport transport, int bytes) {
@@ -92,21 +115,22 @@ public final class TurnMetrics {
     }
 
     public void dropped(String reason) {
-        count(dropped, "greenmesh.turn.dropped.packets", "Packets dropped, by reason", reason);
+        counter(dropped, DROPPED, DROPPED_HELP, reason).increment();
     }
 
     /** Monitor mode: a packet the encrypted-only check would have dropped, relayed anyway. */
     public void wouldDrop(String reason) {
-        count(wouldDrop, "greenmesh.turn.policy.violations",
-                "Packets the encrypted-only check flagged in monitor mode (relayed anyway)", reason);
+        counter(wouldDrop, "greenmesh.turn.policy.violations",
+                "Packets the encrypted-only check flagged in monitor mode (relayed anyway)", reason).increment();
     }
 
     public void authFailure(String reason) {
-        count(authFailures, "greenmesh.turn.auth.failures", "Requests refused for their credentials", reason);
+        counter(authFailures, AUTH_FAILED, AUTH_FAILED_HELP, reason).increment();
     }
 
     public void peerRefused(String reason) {
-        count(peersRefused, "greenmesh.turn.peers.refused", "Peer addresses refused by the address policy", reason);
+        counter(peersRefused, "greenmesh.turn.peers.refused", "Peer addresses refused by the address policy", reason)
+                .increment();
     }
 
     /** Total application bytes relayed in both directions since start: the carbon accounting input. */
@@ -118,12 +142,12 @@ public final class TurnMetrics {
         return activeAllocations.get();
     }
 
-    private void count(Map<String, Counter> counters, String name, String description, String reason) {
+    private Counter counter(Map<String, Counter> counters, String name, String description, String reason) {
         Counter counter = counters.get(reason);
         if (counter == null) {
             counter = counters.computeIfAbsent(reason, r -> Counter.builder(name).description(description)
                     .tag("reason", r).register(registry));
         }
-        counter.increment();
+        return counter;
     }
 }
