@@ -338,11 +338,7 @@ class DashboardAgainstPrometheusTest {
   // --- support
 
   private static Process java(Path jar, String name, Map<String, String> env) throws IOException {
-    ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-Xmx192m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-jar", jar.toString());
-    pb.environment().keySet().removeIf(k -> k.startsWith("GREENMESH_"));
-    pb.environment().putAll(env);
-    return pb.redirectErrorStream(true).redirectOutput(work.resolve(name + ".log").toFile()).start();
+    return JavaProcesses.start(jar, work.resolve(name + ".log"), env);
   }
 
   private static JsonNode query(String promql) {
@@ -369,12 +365,7 @@ class DashboardAgainstPrometheusTest {
   }
 
   private static String tail(Path log) {
-    try {
-      List<String> lines = Files.readAllLines(log);
-      return String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
-    } catch (IOException e) {
-      return "(no log " + log + ")";
-    }
+    return JavaProcesses.tail(log);
   }
 
   private static void deleteTree(Path dir) throws IOException {

@@ -45,8 +45,14 @@ final class EmbeddedRelay implements AutoCloseable {
     }
   }
 
+  /** The variable the relay's advertised address comes from: its own, or the node's public host by default. */
+  static String relayAddressVariable(Config config) {
+    return config.getString("greenmesh.turn.relay-address").isEmpty() ? "GREENMESH_PUBLIC_HOST"
+        : "GREENMESH_TURN_RELAY_ADDRESS";
+  }
+
   /** The relay's settings; its advertised address defaults to the public host clients are told to use. */
-  private static TurnSettings settings(Config config) {
+  static TurnSettings settings(Config config) {
     Config c = config;
     if (c.getString("greenmesh.turn.relay-address").isEmpty()) {
       c = ConfigFactory.parseMap(Map.of("greenmesh.turn.relay-address", config.getString("greenmesh.ice.public-host")))

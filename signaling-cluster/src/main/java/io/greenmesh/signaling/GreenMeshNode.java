@@ -11,6 +11,7 @@ import io.greenmesh.signaling.actors.SessionDependencies;
 import io.greenmesh.signaling.carbon.CarbonAccounting;
 import io.greenmesh.signaling.carbon.CarbonRoutes;
 import io.greenmesh.signaling.config.ConfigLists;
+import io.greenmesh.signaling.config.NodeConfigCheck;
 import io.greenmesh.signaling.config.NodeSettings;
 import io.greenmesh.signaling.config.PortGuard;
 import io.greenmesh.signaling.config.PortInUseException;
@@ -24,6 +25,7 @@ import io.greenmesh.signaling.peerjs.PeerJs;
 import io.greenmesh.signaling.session.SessionTokens;
 import io.greenmesh.signaling.transport.HttpRoutes;
 import io.greenmesh.signaling.transport.SessionFlow;
+import io.greenmesh.turn.config.ConfigurationException;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
@@ -71,11 +73,23 @@ public final class GreenMeshNode implements AutoCloseable {
 
   /** Loads application.conf under {@code overrides} (tests pass ports and limits here) and starts the node. */
   public static GreenMeshNode start(Config overrides) {
-    return startResolved(load(overrides));
+    Config given = ConfigFactory.load(overrides.withFallback(ConfigFactory.parseResourcesAnySyntax("application")));
+    // Checked as the operator wrote it: the secrets filled in below would hide a missing one.
+    ConfigurationException.throwIfAny(problems(given));
+    return startResolved(withGeneratedSecrets(given));
+  }
+
+  /** What in this resolved configuration, as given, cannot serve: one sentence each, naming what to set. */
+  public static List<String> problems(Config given) {
+    return NodeConfigCheck.problems(given, EmbeddedRelay.settings(given), EmbeddedRelay.relayAddressVariable(given));
   }
 
   public static Config load(Config overrides) {
-    Config config = ConfigFactory.load(overrides.withFallback(ConfigFactory.parseResourcesAnySyntax("application")));
+    return withGeneratedSecrets(
+        ConfigFactory.load(overrides.withFallback(ConfigFactory.parseResourcesAnySyntax("application"))));
+  }
+
+  private static Config withGeneratedSecrets(Config config) {
     if (ConfigLists.strings(config, "greenmesh.auth.hs256-secret").isEmpty()
         && config.getString("greenmesh.auth.policy").strip().equalsIgnoreCase("open")) {
       // An open node mints demo tokens with a secret of its own.

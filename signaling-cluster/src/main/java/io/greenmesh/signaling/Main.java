@@ -2,6 +2,11 @@ package io.greenmesh.signaling;
 
 import com.typesafe.config.ConfigFactory;
 import io.greenmesh.signaling.config.PortInUseException;
+import io.greenmesh.turn.config.ConfigurationException;
+import io.greenmesh.turn.config.EnvironmentVariables;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 
 /** {@code java -jar greenmesh.jar}: starts one node on the configuration in application.conf and the environment. */
 public final class Main {
@@ -15,9 +20,16 @@ public final class Main {
     // Logging set up before Pekko's threads log concurrently: otherwise SLF4J replays their first calls with a
     // three-line warning on every start.
     org.slf4j.LoggerFactory.getILoggerFactory();
+    for (String warning : EnvironmentVariables.unread(System.getenv(), readVariables())) {
+      System.err.println("greenmesh: warning: " + warning);
+    }
     GreenMeshNode node;
     try {
       node = GreenMeshNode.start(ConfigFactory.empty());
+    } catch (ConfigurationException e) {
+      System.err.println("greenmesh: configuration cannot serve: " + e.getMessage());
+      System.exit(2);
+      return;
     } catch (PortInUseException e) {
       System.err.println("greenmesh: " + e.getMessage());
       System.exit(2);
@@ -37,5 +49,12 @@ public final class Main {
         + (node.turnPort() > 0 ? "  TURN udp/tcp " + node.turnPort() : ""));
     node.awaitTermination();
     System.exit(0);
+  }
+
+  /** What the configuration reads, and the few variables read outside it (run.sh's JVM options, this class). */
+  private static Set<String> readVariables() {
+    Set<String> read = new TreeSet<>(EnvironmentVariables.read(Main.class.getClassLoader(), List.of("logback.xml")));
+    read.addAll(List.of("GREENMESH_DEBUG", "GREENMESH_JAVA_OPTS"));
+    return read;
   }
 }

@@ -2,12 +2,16 @@ package io.greenmesh.turn;
 
 import com.sun.net.httpserver.HttpServer;
 import com.typesafe.config.ConfigFactory;
+import io.greenmesh.turn.config.ConfigurationException;
+import io.greenmesh.turn.config.EnvironmentVariables;
+import io.greenmesh.turn.config.RelayConfigCheck;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 
 /**
@@ -16,6 +20,7 @@ import java.util.concurrent.CountDownLatch;
  * {@code http://host:metrics-port/metrics}. Stops on SIGTERM/SIGINT.
  */
 public final class Main {
+    private static final String LOGBACK = "greenmesh-turn-logback.xml";
 
     private Main() {
     }
@@ -23,16 +28,25 @@ public final class Main {
     public static void main(String[] args) throws InterruptedException {
         // Not named logback.xml, so that the library jar never overrides an embedding application's logging.
         if (System.getProperty("logback.configurationFile") == null) {
-            System.setProperty("logback.configurationFile", "greenmesh-turn-logback.xml");
+            System.setProperty("logback.configurationFile", LOGBACK);
         }
         TurnSettings settings;
         TurnServer server;
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         HttpServer http;
+        for (String warning : EnvironmentVariables.unread(System.getenv(),
+                EnvironmentVariables.read(Main.class.getClassLoader(), List.of(LOGBACK)))) {
+            System.err.println("greenmesh-turn: warning: " + warning);
+        }
         try {
             settings = TurnSettings.fromConfig(ConfigFactory.load());
+            ConfigurationException.throwIfAny(RelayConfigCheck.problems(settings, "GREENMESH_TURN_RELAY_ADDRESS"));
             server = TurnServer.start(settings, registry);
             http = settings.metricsPort() > 0 ? metrics(settings, registry) : null;
+        } catch (ConfigurationException e) {
+            System.err.println("greenmesh-turn: configuration cannot serve: " + e.getMessage());
+            System.exit(2);
+            return;
         } catch (RuntimeException | IOException e) {
             System.err.println("greenmesh-turn: " + e.getMessage());
             System.exit(1);

@@ -6,6 +6,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -18,6 +19,11 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class SignalingMetrics {
   private static final Set<String> CLIENT_TYPES =
       Set.of("join", "resume", "signal", "broadcast", "leave", "ping", "stats");
+  // Registered at zero from the start, so that the dashboard's panels have series on a node with no traffic yet.
+  private static final List<String> SERVER_TYPES = List.of("welcome", "peer-joined", "peer-left", "signal",
+      "broadcast", "removed", "pong", "error", "carbon-report");
+  private static final List<String> CLOSE_REASONS = List.of("rate-limited", "too-large");
+  private static final List<String> RESUME_OUTCOMES = List.of("resumed", "refused", "failed", "expired");
 
   private final MeterRegistry registry;
   private final AtomicInteger connectedSessions = new AtomicInteger();
@@ -59,6 +65,11 @@ public final class SignalingMetrics {
     crossNodeMessages = Counter.builder("greenmesh.signaling.cross.node.messages")
         .description("signals and broadcasts delivered to a session on another node")
         .register(registry);
+    CLIENT_TYPES.forEach(this::receivedCounter);
+    receivedCounter("other");
+    SERVER_TYPES.forEach(this::sentCounter);
+    CLOSE_REASONS.forEach(this::closedCounter);
+    RESUME_OUTCOMES.forEach(this::resumeCounter);
   }
 
   public MeterRegistry registry() {
@@ -66,30 +77,47 @@ public final class SignalingMetrics {
   }
 
   public void received(String type) {
-    String t = CLIENT_TYPES.contains(type) ? type : "other";
-    received.computeIfAbsent(t, k -> Counter.builder("greenmesh.signaling.messages.received")
-        .description("frames received from clients, by type").tag("type", k).register(registry)).increment();
+    receivedCounter(CLIENT_TYPES.contains(type) ? type : "other").increment();
   }
 
   public void sent(String type) {
-    sent.computeIfAbsent(type, k -> Counter.builder("greenmesh.signaling.messages.sent")
-        .description("frames sent to clients, by type").tag("type", k).register(registry)).increment();
+    sentCounter(type).increment();
   }
 
   public void error(ErrorCode code) {
     errors.get(code).increment();
   }
 
-  /** A connection the node closed, by reason (rate-limited, too-large, slow-reader). */
+  /** A connection the node closed, by reason (rate-limited, too-large). */
   public void closed(String reason) {
-    closes.computeIfAbsent(reason, k -> Counter.builder("greenmesh.signaling.connections.closed")
-        .description("connections closed by the node for abuse, by reason").tag("reason", k).register(registry))
-        .increment();
+    closedCounter(reason).increment();
   }
 
   public void resume(String outcome) {
-    resumes.computeIfAbsent(outcome, k -> Counter.builder("greenmesh.signaling.resumes")
-        .description("resume attempts, by outcome").tag("outcome", k).register(registry)).increment();
+    resumeCounter(outcome).increment();
+  }
+
+  private Counter receivedCounter(String type) {
+    return counter(received, "greenmesh.signaling.messages.received", "frames received from clients, by type",
+        "type", type);
+  }
+
+  private Counter sentCounter(String type) {
+    return counter(sent, "greenmesh.signaling.messages.sent", "frames sent to clients, by type", "type", type);
+  }
+
+  private Counter closedCounter(String reason) {
+    return counter(closes, "greenmesh.signaling.connections.closed",
+        "connections closed by the node for abuse, by reason", "reason", reason);
+  }
+
+  private Counter resumeCounter(String outcome) {
+    return counter(resumes, "greenmesh.signaling.resumes", "resume attempts, by outcome", "outcome", outcome);
+  }
+
+  private Counter counter(Map<String, Counter> byLabel, String name, String description, String label, String value) {
+    return byLabel.computeIfAbsent(value, v -> Counter.builder(name).description(description).tag(label, v)
+        .register(registry));
   }
 
   public void crossNode() {
