@@ -2,6 +2,7 @@
 # Installs, from Debian's packages, what the test suite needs and the machine lacks:
 #   chromium + chromium-driver  the real-browser end-to-end tests
 #   iproute2                    `ip netns`: those browsers run in a network namespace of the test's own
+#   iptables                    the Helm chart simulation partitions its pods' namespaces with it
 #   coturn                      turnutils_uclient interop and the relay comparison
 #   npm                         installs the npm `peer` server for the PeerJS parity test (when node/npm are absent)
 # Idempotent: installs nothing when everything is there.
@@ -11,6 +12,7 @@ missing=()
 command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 command -v chromedriver >/dev/null 2>&1 || missing+=(chromium-driver)
 [[ -x /usr/sbin/ip ]] || missing+=(iproute2)
+[[ -x /usr/sbin/iptables ]] || missing+=(iptables)
 command -v turnutils_uclient >/dev/null 2>&1 || missing+=(coturn)
 command -v npm >/dev/null 2>&1 || missing+=(npm)   # the PeerJS parity test installs the peer server from npm
 

@@ -135,6 +135,23 @@ final class Chart {
     }
   }
 
+  /** A copy of the chart whose Chart.yaml has another appVersion: the chart of a new GreenMesh release. */
+  static Path copyWithAppVersion(String appVersion) {
+    Path copy = copyChart();
+    try {
+      Path chartYaml = copy.resolve("Chart.yaml");
+      String text = Files.readString(chartYaml);
+      String changed = text.replaceFirst("(?m)^appVersion:.*$", "appVersion: \"" + appVersion + "\"");
+      if (changed.equals(text)) {
+        throw new AssertionError("Chart.yaml has no appVersion line");
+      }
+      Files.writeString(chartYaml, changed);
+      return copy;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
   private static Path copyChart() {
     try {
       Path target = Files.createTempDirectory("greenmesh-chart").resolve("greenmesh");

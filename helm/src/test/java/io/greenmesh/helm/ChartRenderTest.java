@@ -92,7 +92,7 @@ class ChartRenderTest {
     Container c = d.getSpec().getTemplate().getSpec().getContainers().get(0);
     Map<String, EnvVar> env = env(c);
     assertEquals("kubernetes-api", env.get("GREENMESH_CLUSTER_DISCOVERY").getValue());
-    assertEquals("3", env.get("GREENMESH_REQUIRED_CONTACT_POINTS").getValue());
+    assertEquals("3", requiredContactPoints(r, env));
     assertEquals("status.podIP", env.get("GREENMESH_CLUSTER_HOST").getValueFrom().getFieldRef().getFieldPath());
     String selector = env.get("GREENMESH_KUBERNETES_POD_LABEL_SELECTOR").getValue();
     Map<String, String> podLabels = d.getSpec().getTemplate().getMetadata().getLabels();
@@ -269,8 +269,25 @@ class ChartRenderTest {
     assertEquals(7, hpa.getSpec().getMaxReplicas());
     Deployment d = r.one(Deployment.class, "gm-greenmesh-signaling");
     assertNull(d.getSpec().getReplicas(), "the HPA owns replicas");
-    assertEquals("3", env(d.getSpec().getTemplate().getSpec().getContainers().get(0))
-        .get("GREENMESH_REQUIRED_CONTACT_POINTS").getValue());
+    assertEquals("3", requiredContactPoints(r, env(d.getSpec().getTemplate().getSpec().getContainers().get(0))));
+  }
+
+  @Test
+  void changingReplicaCountScalesWithoutChangingThePodTemplate() {
+    // A pod template that follows replicaCount would turn every scale into a rolling restart of all nodes.
+    Deployment three = render("defaults").one(Deployment.class, "gm-greenmesh-signaling");
+    Rendered fiveRendered = new Rendered(KubernetesModels.parseAll(Chart.manifests(
+        Chart.template("signaling:\n  replicaCount: 5\n"))));
+    Deployment five = fiveRendered.one(Deployment.class, "gm-greenmesh-signaling");
+    assertEquals(5, five.getSpec().getReplicas());
+    assertEquals(three.getSpec().getTemplate(), five.getSpec().getTemplate());
+    assertEquals("5", requiredContactPoints(fiveRendered, env(five.getSpec().getTemplate().getSpec().getContainers().get(0))));
+  }
+
+  /** GREENMESH_REQUIRED_CONTACT_POINTS, read from the ConfigMap the pod's env refers to. */
+  private static String requiredContactPoints(Rendered r, Map<String, EnvVar> env) {
+    var ref = env.get("GREENMESH_REQUIRED_CONTACT_POINTS").getValueFrom().getConfigMapKeyRef();
+    return r.one(io.fabric8.kubernetes.api.model.ConfigMap.class, ref.getName()).getData().get(ref.getKey());
   }
 
   @Test

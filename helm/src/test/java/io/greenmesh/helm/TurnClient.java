@@ -46,15 +46,22 @@ final class TurnClient implements AutoCloseable {
   private String realm;
   private String nonce;
   private int relayedPort;
+  private String relayedAddress;
 
   TurnClient(int serverPort, String secret, String user) {
+    this(new InetSocketAddress(InetAddress.getLoopbackAddress(), serverPort), InetAddress.getLoopbackAddress(), secret,
+        user);
+  }
+
+  /** A client on {@code local} for the relay at {@code server} (another address than loopback: a test network's). */
+  TurnClient(InetSocketAddress server, InetAddress local, String secret, String user) {
     try {
-      socket = new DatagramSocket(0, InetAddress.getLoopbackAddress());
+      socket = new DatagramSocket(0, local);
       socket.setSoTimeout(3000);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    server = new InetSocketAddress(InetAddress.getLoopbackAddress(), serverPort);
+    this.server = server;
     username = (System.currentTimeMillis() / 1000 + 3600) + ":" + user;
     password = Base64.getEncoder().encodeToString(hmac("HmacSHA1", secret.getBytes(StandardCharsets.UTF_8),
         username.getBytes(StandardCharsets.UTF_8)));
@@ -70,6 +77,9 @@ final class TurnClient implements AutoCloseable {
       throw new AssertionError("Allocate refused: " + errorText(ok));
     }
     relayedPort = xorPort(ok.get(XOR_RELAYED_ADDRESS));
+    byte[] v = ok.get(XOR_RELAYED_ADDRESS);
+    int ip = ByteBuffer.wrap(v).getInt(4) ^ Stun.MAGIC_COOKIE;
+    relayedAddress = ((ip >>> 24) & 0xFF) + "." + ((ip >>> 16) & 0xFF) + "." + ((ip >>> 8) & 0xFF) + "." + (ip & 0xFF);
     return relayedPort;
   }
 
@@ -109,6 +119,11 @@ final class TurnClient implements AutoCloseable {
       return null;
     }
     return attributes(b).get(DATA);
+  }
+
+  /** The IPv4 address of XOR-RELAYED-ADDRESS of the last allocation. */
+  String relayedAddress() {
+    return relayedAddress;
   }
 
   int relayedPort() {
