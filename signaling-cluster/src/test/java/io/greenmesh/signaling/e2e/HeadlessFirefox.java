@@ -32,7 +32,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 final class HeadlessFirefox implements AutoCloseable {
 
   static final Path FIREFOX = Path.of("/usr/bin/firefox-esr");
-  /** The last puppeteer-core for Node 18+ (Debian bookworm's Node.js is 18; 25.x needs 22). */
+  /** The last puppeteer-core for Node.js 18 and 20 (Debian bookworm ships 18; 25.x needs 22). */
   static final String PUPPETEER_VERSION = "24.43.1";
   private static final Path NPM_PREFIX = Path.of("target", "npm-puppeteer").toAbsolutePath();
   private static final ObjectMapper JSON = new ObjectMapper();
