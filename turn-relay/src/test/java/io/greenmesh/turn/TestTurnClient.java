@@ -53,6 +53,7 @@ public final class TestTurnClient implements AutoCloseable {
     private byte[] key;
     private int transmissions;
     private int foreignDatagrams;
+    private int retransmitMillis = RETRANSMIT_MILLIS;
 
     private TestTurnClient(DatagramSocket udp, Socket tcp, InetSocketAddress server) {
         this.udp = udp;
@@ -74,6 +75,12 @@ public final class TestTurnClient implements AutoCloseable {
         DatagramSocket socket = new DatagramSocket(new InetSocketAddress(local, 0));
         socket.setSoTimeout(RETRANSMIT_MILLIS);
         return new TestTurnClient(socket, null, server);
+    }
+
+    /** Waits {@code millis} for an answer before retransmitting (default 100 ms, Firefox's first RTO). */
+    public TestTurnClient retransmitAfter(int millis) {
+        this.retransmitMillis = millis;
+        return this;
     }
 
     /** Requests sent, retransmissions included. */
@@ -134,20 +141,20 @@ public final class TestTurnClient implements AutoCloseable {
     /** Sends a request and waits for the response with its transaction id; null when none came in time. */
     public StunMessage transact(StunMessage request, byte[] signingKey) throws IOException {
         byte[] bytes = StunEncoder.encode(request, signingKey, true);
-        long deadline = System.nanoTime() + 3_000_000_000L;
+        long deadline = System.nanoTime() + Math.max(3_000_000_000L, 3L * retransmitMillis * 1_000_000L);
         for (int attempt = 0; attempt < MAX_TRANSMISSIONS && System.nanoTime() < deadline; attempt++) {
             if (udp != null || attempt == 0) {
                 sendRaw(bytes);
                 transmissions++;
             }
-            long until = System.nanoTime() + RETRANSMIT_MILLIS * 1_000_000L * (udp != null ? 1 : 20);
+            long until = System.nanoTime() + retransmitMillis * 1_000_000L * (udp != null ? 1 : 20);
             while (System.nanoTime() < until) {
                 Object in = receiveOne();
                 if (in instanceof StunMessage m && Arrays.equals(m.transactionId(), request.transactionId())
                         && m.messageClass() != MessageClass.INDICATION) {
                     return m;
                 }
-                if (in != null) {
+                if (in != null && !isLateResponse(in)) {
                     unsolicited.add(in);
                 }
             }
@@ -226,7 +233,10 @@ public final class TestTurnClient implements AutoCloseable {
                 StunMessage.newTransactionId(), List.of(new XorPeerAddress(peer), new Data(payload)))));
     }
 
-    /** The next ChannelData or Data indication within {@code millis}; null when none. */
+    /**
+     * The next ChannelData or Data indication within {@code millis}; null when none. A response that arrives after
+     * its transaction was answered (the answer to a retransmission on a slow machine) is skipped, as a client does.
+     */
     public Object receiveData(long millis) throws IOException {
         if (!unsolicited.isEmpty()) {
             return unsolicited.remove(0);
@@ -234,11 +244,16 @@ public final class TestTurnClient implements AutoCloseable {
         long deadline = System.nanoTime() + millis * 1_000_000L;
         while (System.nanoTime() < deadline) {
             Object in = receiveOne();
-            if (in != null) {
+            if (in != null && !isLateResponse(in)) {
                 return in;
             }
         }
         return null;
+    }
+
+    private static boolean isLateResponse(Object in) {
+        return in instanceof StunMessage m && (m.messageClass() == MessageClass.SUCCESS_RESPONSE
+                || m.messageClass() == MessageClass.ERROR_RESPONSE);
     }
 
     /** One incoming message (StunMessage or ChannelData), or null after a short timeout. */

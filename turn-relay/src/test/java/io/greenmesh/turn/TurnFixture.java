@@ -28,18 +28,51 @@ final class TurnFixture implements AutoCloseable {
     final TurnServer server;
     final DatagramSocket peer;
 
+    /**
+     * A relay on 127.0.0.1 with a fast reaper and raised unauthenticated limits (so that error-path tests can send
+     * many requests from one address); {@code overrides} on top.
+     */
     TurnFixture(Map<String, Object> overrides) throws IOException {
+        this(ConfigFactory.parseMap(Map.of("greenmesh.turn", shaped(overrides))));
+    }
+
+    /** A relay with {@code turn} (a greenmesh.turn block) over the reference defaults. */
+    private TurnFixture(com.typesafe.config.Config turn) throws IOException {
+        settings = TurnSettings.fromConfig(turn.withFallback(ConfigFactory.defaultReference()).resolve());
+        server = TurnServer.start(settings, registry, clock);
+        peer = new DatagramSocket(new InetSocketAddress(clientTarget(), 0));
+        peer.setSoTimeout(2000);
+    }
+
+    private static Map<String, Object> shaped(Map<String, Object> overrides) {
         Map<String, Object> base = new java.util.HashMap<>(Map.of(
                 "host", "127.0.0.1", "port", 0, "relay-port-min", 41000, "relay-port-max", 41999,
                 "secret", SECRET, "allow-loopback-peers", true, "workers", 2, "reap-interval", "20ms",
                 "unauthenticated-rate", 1000, "metrics-port", 0));
         base.put("unauthenticated-burst", 1000);
         base.putAll(overrides);
-        settings = TurnSettings.fromConfig(ConfigFactory.parseMap(Map.of("greenmesh.turn", base))
-                .withFallback(ConfigFactory.defaultReference()).resolve());
-        server = TurnServer.start(settings, registry, clock);
-        peer = new DatagramSocket(new InetSocketAddress(InetAddress.getByName(settings.host()), 0));
-        peer.setSoTimeout(2000);
+        return base;
+    }
+
+    /**
+     * The relay as shipped: every limit, the bind address (0.0.0.0) and the relay port range at their defaults,
+     * relay-address 127.0.0.1 (what the embedded node derives from its default public host). Set only: a free
+     * port (3478 may be taken), the secret, and loopback peers (a policy for the test's peers on this host).
+     */
+    static TurnFixture onDefaults(boolean epoll) throws IOException {
+        Map<String, Object> turn = new java.util.HashMap<>(Map.of("port", 0, "secret", SECRET,
+                "relay-address", "127.0.0.1", "allow-loopback-peers", true, "metrics-port", 0));
+        if (epoll) {
+            requireEpoll();
+            turn.put("udp-transport", "epoll");
+        }
+        return new TurnFixture(ConfigFactory.parseMap(Map.of("greenmesh.turn", turn)));
+    }
+
+    /** Where clients send: the host, or loopback when the host is a wildcard. */
+    InetAddress clientTarget() throws IOException {
+        InetAddress host = InetAddress.getByName(settings.host());
+        return host.isAnyLocalAddress() ? InetAddress.getLoopbackAddress() : host;
     }
 
     TurnFixture() throws IOException {
@@ -51,9 +84,7 @@ final class TurnFixture implements AutoCloseable {
      * project's machines (Linux x86_64) the native transport must load.
      */
     static TurnFixture onEpoll(Map<String, Object> overrides) throws IOException {
-        if (!io.netty.channel.epoll.Epoll.isAvailable()) {
-            throw new AssertionError("Netty's epoll transport did not load", io.netty.channel.epoll.Epoll.unavailabilityCause());
-        }
+        requireEpoll();
         Map<String, Object> epoll = new java.util.HashMap<>(overrides);
         epoll.put("udp-transport", "epoll");
         TurnFixture turn = new TurnFixture(epoll);
@@ -64,13 +95,28 @@ final class TurnFixture implements AutoCloseable {
         return turn;
     }
 
+    private static void requireEpoll() {
+        if (!io.netty.channel.epoll.Epoll.isAvailable()) {
+            throw new AssertionError("Netty's epoll transport did not load", io.netty.channel.epoll.Epoll.unavailabilityCause());
+        }
+    }
+
     TestTurnClient udpClient() throws IOException {
-        return TestTurnClient.udp(InetAddress.getByName(settings.host()), server.udpPort())
-                .credentials(SECRET, clock.millis() / 1000 + 3600, "alice");
+        return udpClient("alice");
+    }
+
+    /** A UDP client with its own port on the client address, with {@code id}'s REST credentials. */
+    TestTurnClient udpClient(String id) throws IOException {
+        return TestTurnClient.udp(clientTarget(), server.udpPort())
+                .credentials(SECRET, clock.millis() / 1000 + 3600, id);
     }
 
     TestTurnClient tcpClient() throws IOException {
-        return TestTurnClient.tcp(server.tcpPort()).credentials(SECRET, clock.millis() / 1000 + 3600, "alice");
+        return tcpClient("alice");
+    }
+
+    TestTurnClient tcpClient(String id) throws IOException {
+        return TestTurnClient.tcp(server.tcpPort()).credentials(SECRET, clock.millis() / 1000 + 3600, id);
     }
 
     InetSocketAddress peerAddress() {

@@ -124,7 +124,12 @@ class TurnServerWildcardBindTest {
             assertBindingAnswered(client, second.address());
         }
         second.close();
-        turn.server.rescanAddresses();
+        // The kernel removes a deleted namespace's veth pair a moment later, not at once.
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        do {
+            Thread.sleep(50);
+            turn.server.rescanAddresses();
+        } while (turn.server.udpAddresses().contains(second.address()) && System.nanoTime() < deadline);
         assertFalse(turn.server.udpAddresses().contains(second.address()), "its sockets are closed");
         assertTrue(turn.server.udpAddresses().contains(LOOPBACK));
     }

@@ -51,6 +51,16 @@ class TurnSettingsTest {
     }
 
     @Test
+    void theAbuseLimitsAreSizedForAFullRoomAndAnOfficeBehindOneAddress() {
+        TurnSettings s = withEnvironment(Map.of());
+        assertEquals("0.0.0.0", s.host(), "every local address, each answering from itself");
+        assertEquals(64, s.maxAllocationsPerUser(), "(16 - 1) connections x 2 TURN URLs x 2 unbundled = 60, rounded up");
+        assertEquals(1200, s.unauthenticatedBurst(), "20 browsers x 60 challenges at once");
+        assertEquals(120.0, s.unauthenticatedRate(), "refills that burst in 10 s");
+        assertEquals(3.0, s.unauthenticatedAmplification(), "QUIC's bound; 3 x Chrome's 28-byte Allocate >= the 401");
+    }
+
+    @Test
     void everySettingTheNodeNeedsIsOverriddenByItsEnvironmentVariable() {
         TurnSettings s = withEnvironment(Map.ofEntries(
                 Map.entry("GREENMESH_TURN_ENABLED", "false"),

@@ -1,9 +1,12 @@
 package io.greenmesh.turn.metrics;
 
+import io.greenmesh.turn.policy.PayloadVerdict;
 import io.greenmesh.turn.server.ClientTransport;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -14,9 +17,27 @@ import java.util.function.LongSupplier;
  * The relay's Micrometer meters, named so that the Prometheus registry renders them as
  * {@code greenmesh_turn_*}. They are updated as packets pass (never at session end) and carry only
  * low-cardinality labels: direction, transport and a fixed set of reasons. Per-packet updates do not allocate:
- * counters are created up front or once per reason.
+ * counters are created up front or once per reason. Every reason the relay can count is registered at zero on
+ * start, so that a dashboard panel and a rate() have a series before the first event.
  */
 public final class TurnMetrics {
+
+    /** Reasons of {@code greenmesh_turn_allocations_refused_total}. */
+    public static final List<String> REFUSED_REASONS = List.of("user_quota", "total_quota", "no_relay_port",
+            "bad_reservation", "mismatch", "bad_request", "unsupported_transport", "address_family");
+    /** Reasons of {@code greenmesh_turn_dropped_packets_total} besides the encrypted-only check's verdicts. */
+    public static final List<String> DROPPED_REASONS = List.of("no_allocation", "no_permission", "no_channel",
+            "bandwidth", "malformed_request", "malformed_channel_data", "bad_send_indication", "bad_stream_frame",
+            "not_turn", "unexpected_indication", "unexpected_response", "unauthenticated_budget", "forbidden_peer",
+            "client_unreachable", "connection_limit", "send_error", "stream_error", "internal_error");
+    /** Reasons of {@code greenmesh_turn_auth_failures_total}. */
+    public static final List<String> AUTH_FAILURE_REASONS = List.of("missing_credentials", "bad_request",
+            "wrong_realm", "stale_nonce", "invalid_nonce", "wrong_credentials", "bad_username", "expired_username",
+            "bad_integrity");
+    /** Reasons of {@code greenmesh_turn_peers_refused_total}: the address policy's and the request handler's. */
+    public static final List<String> PEER_REFUSED_REASONS = List.of("unspecified", "loopback", "private", "cgnat",
+            "link_local", "reserved", "multicast", "broadcast", "site_local", "unique_local", "discard", "nat64_local",
+            "denied_cidr", "relay_self", "family_mismatch", "permission_quota");
 
     /** Which way a relayed packet went. */
     public enum Direction {
@@ -66,6 +87,14 @@ public final class TurnMetrics {
                         .tag("direction", d.label).tag("transport", t.label()).register(registry);
             }
         }
+        List<String> verdicts = Arrays.stream(PayloadVerdict.values()).filter(v -> !v.relay())
+                .map(PayloadVerdict::label).distinct().toList();
+        REFUSED_REASONS.forEach(r -> register(refused, REFUSED, r));
+        DROPPED_REASONS.forEach(r -> register(dropped, DROPPED, r));
+        verdicts.forEach(r -> register(dropped, DROPPED, r));
+        verdicts.forEach(r -> register(wouldDrop, WOULD_DROP, r));
+        AUTH_FAILURE_REASONS.forEach(r -> register(authFailures, AUTH_FAILURES, r));
+        PEER_REFUSED_REASONS.forEach(r -> register(peersRefused, PEERS_REFUSED, r));
     }
 
     public void allocationCreated() {
@@ -82,7 +111,7 @@ public final class TurnMetrics {
     }
 
     public void allocationRefused(String reason) {
-        count(refused, "greenmesh.turn.allocations.refused", "Allocate requests refused", reason);
+        count(refused, REFUSED, reason);
     }
 
     public void relayed(Direction direction, ClientTransport transport, int bytes) {
@@ -92,21 +121,20 @@ public final class TurnMetrics {
     }
 
     public void dropped(String reason) {
-        count(dropped, "greenmesh.turn.dropped.packets", "Packets dropped, by reason", reason);
+        count(dropped, DROPPED, reason);
     }
 
     /** Monitor mode: a packet the encrypted-only check would have dropped, relayed anyway. */
     public void wouldDrop(String reason) {
-        count(wouldDrop, "greenmesh.turn.policy.violations",
-                "Packets the encrypted-only check flagged in monitor mode (relayed anyway)", reason);
+        count(wouldDrop, WOULD_DROP, reason);
     }
 
     public void authFailure(String reason) {
-        count(authFailures, "greenmesh.turn.auth.failures", "Requests refused for their credentials", reason);
+        count(authFailures, AUTH_FAILURES, reason);
     }
 
     public void peerRefused(String reason) {
-        count(peersRefused, "greenmesh.turn.peers.refused", "Peer addresses refused by the address policy", reason);
+        count(peersRefused, PEERS_REFUSED, reason);
     }
 
     /** Total application bytes relayed in both directions since start: the carbon accounting input. */
@@ -118,12 +146,30 @@ public final class TurnMetrics {
         return activeAllocations.get();
     }
 
-    private void count(Map<String, Counter> counters, String name, String description, String reason) {
+    /** A counter family labelled by reason. */
+    private record Family(String name, String description) {
+    }
+
+    private static final Family REFUSED = new Family("greenmesh.turn.allocations.refused",
+            "Allocate requests refused");
+    private static final Family DROPPED = new Family("greenmesh.turn.dropped.packets", "Packets dropped, by reason");
+    private static final Family WOULD_DROP = new Family("greenmesh.turn.policy.violations",
+            "Packets the encrypted-only check flagged in monitor mode (relayed anyway)");
+    private static final Family AUTH_FAILURES = new Family("greenmesh.turn.auth.failures",
+            "Requests refused for their credentials");
+    private static final Family PEERS_REFUSED = new Family("greenmesh.turn.peers.refused",
+            "Peer addresses refused by the address policy");
+
+    private void count(Map<String, Counter> counters, Family family, String reason) {
         Counter counter = counters.get(reason);
         if (counter == null) {
-            counter = counters.computeIfAbsent(reason, r -> Counter.builder(name).description(description)
-                    .tag("reason", r).register(registry));
+            counter = register(counters, family, reason);
         }
         counter.increment();
+    }
+
+    private Counter register(Map<String, Counter> counters, Family family, String reason) {
+        return counters.computeIfAbsent(reason, r -> Counter.builder(family.name()).description(family.description())
+                .tag("reason", r).register(registry));
     }
 }
