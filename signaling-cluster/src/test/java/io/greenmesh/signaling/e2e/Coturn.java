@@ -76,6 +76,11 @@ final class Coturn implements AutoCloseable {
     return "turn:" + address.getHostAddress() + ":" + port + "?transport=udp";
   }
 
+  /** {@code turn:} URL over TCP, the same port. */
+  String tcpUrl() {
+    return "turn:" + address.getHostAddress() + ":" + port + "?transport=tcp";
+  }
+
   private void awaitListening() throws IOException, InterruptedException {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
     while (System.nanoTime() < deadline) {

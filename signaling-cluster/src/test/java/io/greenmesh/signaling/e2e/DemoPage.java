@@ -8,19 +8,73 @@ import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 
-/** One browser showing the demo call page, read through its test hook {@code window.greenmeshDemo}. */
+/**
+ * One browser showing the demo call page, read through its test hook {@code window.greenmeshDemo}: a Chromium tab
+ * (WebDriver) or a Firefox ({@link HeadlessFirefox}, WebDriver BiDi).
+ */
 final class DemoPage {
 
   private static final String STATS = "return window.greenmeshDemo ? window.greenmeshDemo.stats() : null;";
 
+  /**
+   * Per remote peer, the pair ICE selected, read straight from {@code RTCPeerConnection.getStats()}: the transport's
+   * {@code selectedCandidatePairId} (Chromium), else the pair flagged {@code selected} (Firefox). For a relay
+   * candidate, {@code relayProtocol} is how the browser reaches its TURN server (udp, tcp or tls).
+   */
+  private static final String SELECTED_PAIRS = """
+      const peers = window.greenmeshDemo ? [...window.greenmeshDemo.client._peers.values()] : [];
+      return Promise.all(peers.map(async (p) => {
+        const out = {peerId: p.peerId, connectionState: p.pc ? p.pc.connectionState : 'new'};
+        if (!p.pc) return out;
+        const report = await p.pc.getStats();
+        let pair = null;
+        report.forEach((s) => {
+          if (s.type === 'transport' && s.selectedCandidatePairId) pair = report.get(s.selectedCandidatePairId);
+        });
+        report.forEach((s) => {
+          if (!pair && s.type === 'candidate-pair' && s.selected) pair = s;
+        });
+        // Every candidate gathered, for failure messages: which TURN transports produced an allocation at all.
+        out.gathered = [];
+        report.forEach((s) => {
+          if (s.type === 'local-candidate') out.gathered.push(s.candidateType + '/' + (s.relayProtocol || s.protocol));
+        });
+        if (!pair) return out;
+        const local = report.get(pair.localCandidateId) || {};
+        const remote = report.get(pair.remoteCandidateId) || {};
+        return Object.assign(out, {
+          localCandidateType: local.candidateType || null, relayProtocol: local.relayProtocol || null,
+          localProtocol: local.protocol || null, localAddress: (local.address || local.ip) + ':' + local.port,
+          remoteCandidateType: remote.candidateType || null,
+          remoteAddress: (remote.address || remote.ip) + ':' + remote.port});
+      }));""";
+
+  /** Runs a script body (which may {@code return} a value or a promise) with {@code arguments} in the page. */
+  interface Scripts {
+    Object run(String body, Object... arguments);
+  }
+
+  private final Scripts scripts;
   private final WebDriver driver;
 
   DemoPage(WebDriver driver) {
+    this.scripts = (body, arguments) -> ((JavascriptExecutor) driver).executeScript(body, arguments);
     this.driver = driver;
   }
 
+  DemoPage(Scripts scripts) {
+    this.scripts = scripts;
+    this.driver = null;
+  }
+
   Object script(String js, Object... arguments) {
-    return ((JavascriptExecutor) driver).executeScript(js, arguments);
+    return scripts.run(js, arguments);
+  }
+
+  /** The selected candidate pair towards each remote peer (see {@link #SELECTED_PAIRS}). */
+  @SuppressWarnings("unchecked")
+  List<Map<String, Object>> selectedPairs() {
+    return (List<Map<String, Object>>) script(SELECTED_PAIRS);
   }
 
   /** The client's view of its single remote peer ({@code client.stats()[0]}), or null unless it has exactly one. */
@@ -81,7 +135,11 @@ final class DemoPage {
     return String.valueOf(script("const s = document.getElementById('status'); return s ? s.textContent : null;"));
   }
 
+  /** An element of a WebDriver-driven page (Chromium). */
   WebElement element(String id) {
+    if (driver == null) {
+      throw new UnsupportedOperationException("element(" + id + "): this page is not driven by WebDriver");
+    }
     return driver.findElement(By.id(id));
   }
 

@@ -37,6 +37,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class TestNetwork implements AutoCloseable {
 
   static final Path IP = Path.of("/usr/sbin/ip");
+  static final Path IPTABLES = Path.of("/usr/sbin/iptables");
   private static final AtomicInteger SEQUENCE = new AtomicInteger();
   /** 198.18.0.0/15 as an int, and its number of /30 blocks. */
   private static final int BENCHMARKING_BASE = (198 << 24) | (18 << 16);
@@ -44,15 +45,18 @@ public final class TestNetwork implements AutoCloseable {
 
   private final String namespace;
   private final String hostLink;
+  private final String namespaceLink;
   private final int block;
   private final Path workDir;
   private final Path chromium;
   private final Thread shutdownHook;
+  private InetAddress secondHostAddress;
   private boolean closed;
 
-  private TestNetwork(String namespace, String hostLink, int block, Path workDir) {
+  private TestNetwork(String namespace, String hostLink, String namespaceLink, int block, Path workDir) {
     this.namespace = namespace;
     this.hostLink = hostLink;
+    this.namespaceLink = namespaceLink;
     this.block = block;
     this.workDir = workDir;
     this.chromium = workDir.resolve("chromium-in-" + namespace);
@@ -79,14 +83,14 @@ public final class TestNetwork implements AutoCloseable {
       throw new UncheckedIOException(e);
     }
     int block = freeBlock((int) (pid * 61 + sequence * 7L));
-    TestNetwork network = new TestNetwork(namespace, hostLink, block, workDir);
+    TestNetwork network = new TestNetwork(namespace, hostLink, namespaceLink, block, workDir);
     Runtime.getRuntime().addShutdownHook(network.shutdownHook);
     try {
       String netnsAdd = run(List.of(IP.toString(), "netns", "add", namespace));
       if (netnsAdd != null) {
         unusable("`ip netns add " + namespace + "` failed: " + netnsAdd);
       }
-      network.setUp(namespaceLink);
+      network.setUp();
       network.writeChromiumWrapper();
     } catch (RuntimeException | Error e) {
       network.close();
@@ -95,7 +99,7 @@ public final class TestNetwork implements AutoCloseable {
     return network;
   }
 
-  private void setUp(String namespaceLink) {
+  private void setUp() {
     String host = hostAddress().getHostAddress();
     String inside = namespaceAddress().getHostAddress();
     String ip = IP.toString();
@@ -147,6 +151,36 @@ public final class TestNetwork implements AutoCloseable {
     return address(BENCHMARKING_BASE + block * 4 + 2);
   }
 
+  /**
+   * Gives the root end a second address (a /32 of another free block of the range) and the namespace a route to it,
+   * so the root namespace has two addresses a browser can reach, as a user's host does (a LAN address beside another,
+   * a floating IP). Answers to the namespace still leave from {@link #hostAddress()}, the source address the kernel
+   * picks for the route back, unless a server answers from the address a request reached.
+   */
+  public synchronized InetAddress addSecondHostAddress() {
+    if (secondHostAddress == null) {
+      InetAddress second = address(BENCHMARKING_BASE + freeBlock(block + 1) * 4 + 1);
+      String literal = second.getHostAddress();
+      must(List.of(IP.toString(), "addr", "add", literal + "/32", "dev", hostLink));
+      must(List.of(IP.toString(), "-n", namespace, "route", "add", literal + "/32", "dev", namespaceLink));
+      secondHostAddress = second;
+    }
+    return secondHostAddress;
+  }
+
+  /**
+   * Drops, inside the namespace only, every UDP packet a browser sends to {@code address:port}: a network where
+   * UDP to the TURN server is blocked (corporate firewalls), so clients must fall back to TURN over TCP. The rule
+   * goes with the namespace.
+   */
+  public void blockUdpFromInside(InetAddress address, int port) {
+    if (!Files.isExecutable(IPTABLES)) {
+      unusable(IPTABLES + " is missing (Debian: apt-get install -y iptables)");
+    }
+    must(List.of(IP.toString(), "netns", "exec", namespace, IPTABLES.toString(), "-w", "-A", "OUTPUT", "-p", "udp",
+        "-d", address.getHostAddress(), "--dport", Integer.toString(port), "-j", "DROP"));
+  }
+
   /** The /30 of both ends, e.g. {@code 198.18.3.0/30}. */
   public String subnet() {
     return address(BENCHMARKING_BASE + block * 4).getHostAddress() + "/30";
@@ -172,7 +206,7 @@ public final class TestNetwork implements AutoCloseable {
 
   /** Loopback, or an address of this network (either end of the veth pair). */
   public boolean isConfined(InetAddress address) {
-    if (address.isLoopbackAddress()) {
+    if (address.isLoopbackAddress() || address.equals(secondHostAddress)) {
       return true;
     }
     byte[] b = address.getAddress();

@@ -1,0 +1,82 @@
+package io.greenmesh.signaling.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.greenmesh.signaling.GreenMeshNode;
+import io.greenmesh.signaling.e2e.IcePaths.RelayCounters;
+import io.greenmesh.signaling.support.TestNodes;
+import io.micrometer.core.instrument.Counter;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * A mesh room of six Chromium tabs, relay only, on the node's defaults (embedded relay on the wildcard bind, its
+ * UDP and TCP URLs, its per-user allocation quota): each tab holds five peer connections and gathers allocations for
+ * each under the one username its {@code welcome} carried, and every one of the fifteen pairs must connect through
+ * the relay over UDP. The tabs share one browser and play a tiny generated video so that 2 cores carry them.
+ */
+@Timeout(300)
+class MeshRoomE2ETest {
+
+  private static final int TABS = 6;
+
+  private TestNetwork network;
+  private Browsers browsers;
+  private GreenMeshNode node;
+  private Path workDir;
+
+  @BeforeEach
+  void requireBrowser() throws IOException {
+    HeadlessChromium.requireInstalled();
+    network = TestNetwork.create();
+    browsers = new Browsers(network);
+    workDir = Files.createTempDirectory("greenmesh-mesh-");
+  }
+
+  @AfterEach
+  void stopEverything() {
+    Teardown.closeAll(browsers, node, network, () -> HeadlessChromium.deleteTree(workDir));
+  }
+
+  @Test
+  void sixTabsRelayOnlyOnDefaultsConnectEveryPairOverUdpRelay() {
+    node = TestNodes.start(RelayedCallE2ETest.embeddedRelayOnDefaults(network));
+    String base = DemoPage.url(network, node, "e2e-mesh-" + UUID.randomUUID().toString().substring(0, 8));
+    List<String> urls = new ArrayList<>();
+    for (int i = 0; i < TABS; i++) {
+      urls.add(base + "?name=T" + i + "&relay=1");
+    }
+
+    Instant opened = Instant.now();
+    List<DemoPage> tabs = browsers.openTabs(urls, Browsers.lightTabs(Browsers.tinyVideo(workDir)));
+    List<List<Map<String, Object>>> pairs = new ArrayList<>();
+    for (DemoPage tab : tabs) {
+      pairs.add(IcePaths.awaitSelectedPairs(tab, TABS - 1, Duration.ofSeconds(120)));
+    }
+    System.out.printf("mesh of %d tabs: every pair connected %d ms after the first tab opened%n", TABS,
+        Duration.between(opened, Instant.now()).toMillis());
+
+    for (int i = 0; i < TABS; i++) {
+      System.out.println("T" + i + " selected pairs: " + pairs.get(i));
+      IcePaths.assertRelayedOver("udp", pairs.get(i), network, " (tab T" + i + ")");
+      assertEquals(List.of(), tabs.get(i).events("error"), "errors reported to T" + i);
+    }
+    RelayCounters counters = RelayCounters.of(node);
+    double refused = node.telemetry().registry().find("greenmesh.turn.allocations.refused").counters().stream()
+        .mapToDouble(Counter::count).sum();
+    System.out.println("mesh of " + TABS + ": " + counters + ", allocations refused " + refused);
+    assertEquals(0.0, refused, "allocations the relay refused");
+    counters.assertOnlyOver("udp");
+  }
+}
