@@ -57,13 +57,14 @@ public final class HandshakeBenchmark {
         --source-addresses N   127.0.0.2 … 127.0.0.(N+1) (default 16)
         --max-in-flight N      (default 4000)
         --threads N            event loops (default: the number of cores)
+        --warmup-seconds S     unrecorded handshakes at the first rate first, for a server just started (default 5)
         --stop-p99-ms MS       no higher rate after a step with a p99 above this or any error (default 50)
         --out FILE             append one line per step: server, offered, seconds, started, completed, errors, p50_us,
                                p99_us, max_us, server_ticks, generator_ticks, other_ticks
         --max-seconds S        hard limit on the whole run (default 300)
       """;
   private static final Set<String> OPTIONS = Set.of("url", "server", "server-pid", "rates", "step-seconds",
-      "source-addresses", "max-in-flight", "threads", "stop-p99-ms", "out", "max-seconds");
+      "source-addresses", "max-in-flight", "threads", "warmup-seconds", "stop-p99-ms", "out", "max-seconds");
   private static final long TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(5);
 
   private final Map<String, String> options;
@@ -113,6 +114,11 @@ public final class HandshakeBenchmark {
     int seconds = intOption("step-seconds", 10);
     System.out.printf(Locale.ROOT, "[handshakes] %s at %s; rates %s, %d s each, %d source addresses%n", name,
         options.get("url"), ladder.rates(), seconds, intOption("source-addresses", 16));
+    int warmup = intOption("warmup-seconds", 5);
+    if (warmup > 0) {
+      System.out.println("[handshakes] warm-up: " + step(name, pid, ladder.rates().get(0), warmup).replace('\t', ' '));
+      Thread.sleep(2000);
+    }
     for (int rate : ladder.rates()) {
       String line = step(name, pid, rate, seconds);
       System.out.println("[handshakes] RESULT " + line.replace('\t', ' '));

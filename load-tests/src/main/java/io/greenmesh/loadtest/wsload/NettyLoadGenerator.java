@@ -66,7 +66,9 @@ public final class NettyLoadGenerator {
   private static final Set<String> OPTIONS = Set.of("url", "server", "server-pid", "peers", "threads",
       "connect-rate", "rates", "step-seconds", "warmup-seconds", "warmup-rate", "sdp-every", "stop-p99-ms",
       "drain-seconds", "keepalive-seconds", "out", "max-seconds");
-  private static final int MAX_SETUPS_IN_FLIGHT = 128;
+  private static final int MAX_SETUPS_IN_FLIGHT = 64;
+  /** Generous: a node just started on a loaded machine answers its first joins slowly. */
+  private static final int SETUP_TIMEOUT_SECONDS = 60;
 
   private final Map<String, String> options;
   private final long startNanos = System.nanoTime();
@@ -215,7 +217,7 @@ public final class NettyLoadGenerator {
       if (wait > 0) {
         TimeUnit.NANOSECONDS.sleep(wait);
       }
-      if (!inFlight.tryAcquire(20, TimeUnit.SECONDS)) {
+      if (!inFlight.tryAcquire(SETUP_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
         log("%s: set-up stalled", t.name);
         break;
       }
@@ -227,14 +229,14 @@ public final class NettyLoadGenerator {
       CompletableFuture<Void> done = open(a).thenCompose(idA -> open(b).thenAccept(idB -> {
         a.pairWith(idB, connectionId);
         b.pairWith(idA, connectionId);
-      })).orTimeout(20, TimeUnit.SECONDS).whenComplete((v, e) -> inFlight.release());
+      })).orTimeout(SETUP_TIMEOUT_SECONDS, TimeUnit.SECONDS).whenComplete((v, e) -> inFlight.release());
       pairs.add(done);
     }
     int failed = 0;
     String firstFailure = null;
     for (CompletableFuture<Void> p : pairs) {
       try {
-        p.get(30, TimeUnit.SECONDS);
+        p.get(SETUP_TIMEOUT_SECONDS + 10, TimeUnit.SECONDS);
       } catch (Exception e) {
         failed++;
         firstFailure = firstFailure == null ? String.valueOf(e.getCause() == null ? e : e.getCause()) : firstFailure;
