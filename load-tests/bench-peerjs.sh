@@ -39,13 +39,12 @@ if [ "$KIND" = handshake ]; then
   SERVERS=${BENCH_SERVERS:-"greenmesh-v1 peerjs"}
   RATES=${BENCH_RATES:-1000..16000*2}
   STEP_SECONDS=${BENCH_STEP_SECONDS:-10}
-  OUT=${BENCH_OUT:-$ROOT/load-tests/target/bench-handshake}
 else
   SERVERS=${BENCH_SERVERS:-"greenmesh-v1 greenmesh-peerjs peerjs"}
 fi
 PEER_VERSION=1.0.2 # the version PeerJsServerParityTest checks GreenMesh against
 LOCK=${BENCH_LOCK:-/tmp/greenmesh-bench.lock}
-OUT=${BENCH_OUT:-$ROOT/load-tests/target/bench-peerjs}
+OUT=${BENCH_OUT:-$ROOT/load-tests/target/bench-$([ "$KIND" = handshake ] && echo handshake || echo peerjs)}
 NPM_PREFIX=$ROOT/load-tests/target/npm-peer
 
 NODE_JVM=(-Xms1g -Xmx1g -XX:+UseG1GC)

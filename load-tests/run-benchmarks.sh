@@ -100,8 +100,8 @@ cross_delta=""
 [ -n "$relay_p50_same" ] && [ -n "$relay_p50_cross" ] && \
   cross_delta=$(awk -v a="$relay_p50_cross" -v b="$relay_p50_same" 'BEGIN { printf "%.2f", a - b }')
 # report_value FILE PREFIX: the number after "PREFIX: " in LadderReport's output (empty when absent or n/a).
-report_value() { { [ -f "$1" ] && grep -m1 "^$2: " "$1" | sed -n "s/^$2: *\([0-9.]*\).*/\1/p"; } || true; }
-report_line() { { [ -f "$1" ] && grep -m1 "^$2: " "$1" | sed "s/^$2: *//"; } || true; }
+report_line() { { [ -f "$1" ] && awk -v p="$2: " 'index($0, p) == 1 { print substr($0, length(p) + 1); exit }' "$1"; } || true; }
+report_value() { report_line "$1" "$2" | sed -n 's/^\([0-9][0-9.]*\).*/\1/p'; }
 rate_v1=$(report_value "$pjs/report.md" 'Rate ratio GreenMesh /v1/ws / PeerJS')
 rate_pj=$(report_value "$pjs/report.md" 'Rate ratio GreenMesh /peerjs / PeerJS')
 cpu_v1=$(report_value "$pjs/report.md" 'CPU ratio GreenMesh /v1/ws / PeerJS')
