@@ -21,7 +21,7 @@ SRC=$OUT/src
 DOC=${BENCH_DOC:-$ROOT/docs/benchmarks.md}
 IMG=$ROOT/docs/img
 TOTAL=${BENCH_TOTAL_SECONDS:-3600}
-ALL="signaling cluster peerjs turn uclient capacity gatling"
+ALL="signaling cluster peerjs handshake turn uclient capacity gatling"
 ONLY=${BENCH_ONLY:-$ALL}
 START=$SECONDS
 
@@ -67,6 +67,7 @@ if [ "${BENCH_REPORT_ONLY:-0}" != 1 ]; then
   run_step signaling bench-signaling.sh
   run_step cluster   bench-cluster.sh
   run_step peerjs    bench-peerjs.sh
+  run_step handshake bench-handshake.sh
   run_step turn      bench-turn.sh
   run_step uclient   bench-uclient.sh
   run_step capacity  bench-capacity.sh
@@ -79,7 +80,7 @@ fi
 
 T=$SRC/load-tests/target
 sig=$T/bench-signaling; clu=$T/bench-cluster; pjs=$T/bench-peerjs; turn=$T/bench-turn
-ucl=$T/bench-uclient; cap=$T/bench-capacity; gat=$T/gatling-summary.md
+hsk=$T/bench-handshake; ucl=$T/bench-uclient; cap=$T/bench-capacity; gat=$T/gatling-summary.md
 mkdir -p "$IMG"
 [ -f "$pjs/p99-vs-rate.png" ] && cp "$pjs/p99-vs-rate.png" "$IMG/latest-peerjs-p99-vs-rate.png"
 [ -f "$turn/turn-latency.png" ] && cp "$turn/turn-latency.png" "$IMG/latest-turn-p99-vs-rate.png"
@@ -98,13 +99,29 @@ relay_p50_cross=$(cell "$clu/latency.md" 'signal relay.*cross-node' 4)
 cross_delta=""
 [ -n "$relay_p50_same" ] && [ -n "$relay_p50_cross" ] && \
   cross_delta=$(awk -v a="$relay_p50_cross" -v b="$relay_p50_same" 'BEGIN { printf "%.2f", a - b }')
-peerjs_ratio=$( [ -f "$pjs/report.md" ] && sed -n 's/^Ratio GreenMesh \/ PeerJS: *\([0-9.]*\).*/\1/p' "$pjs/report.md" | head -n 1 || true)
-peerjs_line=$( [ -f "$pjs/report.md" ] && grep -m1 '^Ratio GreenMesh / PeerJS' "$pjs/report.md" || true)
+# report_value FILE PREFIX: the number after "PREFIX: " in LadderReport's output (empty when absent or n/a).
+report_line() { { [ -f "$1" ] && awk -v p="$2: " 'index($0, p) == 1 { print substr($0, length(p) + 1); exit }' "$1"; } || true; }
+report_value() { report_line "$1" "$2" | sed -n 's/^\([0-9][0-9.]*\).*/\1/p'; }
+rate_v1=$(report_value "$pjs/report.md" 'Rate ratio GreenMesh /v1/ws / PeerJS')
+rate_pj=$(report_value "$pjs/report.md" 'Rate ratio GreenMesh /peerjs / PeerJS')
+cpu_v1=$(report_value "$pjs/report.md" 'CPU ratio GreenMesh /v1/ws / PeerJS')
+cpu_pj=$(report_value "$pjs/report.md" 'CPU ratio GreenMesh /peerjs / PeerJS')
+gen_line=$(report_line "$pjs/report.md" 'Generator CPU')
+peerjs_ratio=$rate_v1
+peerjs_line=$( [ -n "$rate_v1" ] && echo "GreenMesh /v1/ws / PeerJS: $rate_v1×" || true)
+# Lost or out-of-order messages in any relay step (columns 5 and 6 of the per-server tables).
+relay_faults=$( { [ -f "$pjs/report.md" ] && awk -F'|' '/^[|] [0-9,]+ [|]/ && NF >= 15 { l += $5; o += $6; n++ }
+  END { if (n) print l + 0 " lost, " o + 0 " out of order in " n " steps" }' "$pjs/report.md"; } || true)
+hs_rate=$(cell "$hsk/report.md" '^[|] GreenMesh /v1/ws [|] [0-9,]+ [|]' 2)
+hs_p99=$(cell "$hsk/report.md" '^[|] GreenMesh /v1/ws [|] [0-9,]+ [|]' 3)
+[[ $hs_p99 =~ ^[0-9.]+$ ]] || hs_p99=""
 turn_coturn=$( [ -f "$turn/summary.txt" ] && sed -n 's/^GreenMesh(enforce) \/ coturn = \([0-9.]*\).*/\1/p' "$turn/summary.txt" || true)
 turn_bare=$( [ -f "$turn/summary.txt" ] && sed -n 's/^GreenMesh(enforce) \/ bare forwarder = \([0-9.]*\).*/\1/p' "$turn/summary.txt" || true)
 # The sessions row of capacity.md: heap per idle session (column 5) and the verdict (last column).
 cap_line=$( { [ -f "$cap/capacity.md" ] && awk -F'|' '/^[|] [0-9]+ [|] [0-9?]+ [|]/ && NF >= 10 {
   gsub(/^ +| +$/, "", $6); gsub(/^ +| +$/, "", $(NF - 1)); print $6 " per session; " $(NF - 1); exit }' "$cap/capacity.md"; } || true)
+
+cap_bytes=$(sed -n 's/^\([0-9]*\) B per session.*/\1/p' <<<"$cap_line")
 
 section=$OUT/section.md
 {
@@ -137,6 +154,22 @@ section=$OUT/section.md
   echo "| Relay pkts/s ≥ 0.7× the bare UDP forwarder | ${turn_bare:-—}× | $(verdict "$turn_bare" '>=' 0.7) |"
   echo "| 100,000 idle sessions in ≤ 4 GiB heap | ${cap_line:-—} | $( [ -n "$cap_line" ] && echo "**${cap_line##*; }**" | sed 's/:.*\*\*$/**/' || echo 'not measured') |"
   echo
+  echo '### Targets (issue 14)'
+  echo
+  echo '| Target | Measured in this run | Verdict |'
+  echo '|---|---|---|'
+  echo "| Server CPU per relayed message ≤ 0.5× PeerJS server's, \`/v1/ws\` | ${cpu_v1:-—}× (worst of the rates both ran) | $(verdict "$cpu_v1" '<=' 0.5) |"
+  echo "| Server CPU per relayed message ≤ 0.5× PeerJS server's, \`/peerjs\` | ${cpu_pj:-—}× | $(verdict "$cpu_pj" '<=' 0.5) |"
+  echo "| msg/s at p99 ≤ 10 ms ≥ 2× PeerJS server's, \`/v1/ws\` | ${rate_v1:-—}× | $(verdict "$rate_v1" '>=' 2) |"
+  echo "| msg/s at p99 ≤ 10 ms ≥ 2× PeerJS server's, \`/peerjs\` | ${rate_pj:-—}× | $(verdict "$rate_pj" '>=' 2) |"
+  echo "| The generator is not the limit (its CPU beside the servers') | ${gen_line:-—} | see the tables below |"
+  echo "| WebSocket handshakes ≥ 5,000/s sustained | ${hs_rate:-—}/s | $(verdict "$hs_rate" '>=' 5000) |"
+  echo "| Handshake p99 ≤ 50 ms at 2,000/s offered | ${hs_p99:-—} ms | $(verdict "$hs_p99" '<=' 50) |"
+  echo "| Heap per idle session ≤ 10 KB (100,000 in ≤ 1 GiB) | ${cap_bytes:-—} B | $(verdict "$cap_bytes" '<=' 10240) |"
+  echo "| Join p99 ≤ 20 ms at 500 joins/s (still holds) | ${join_p99:-—} ms | $(verdict "$join_p99" '<=' 20) |"
+  echo "| Cross-node overhead ≤ 1 ms at p50 (still holds) | ${cross_delta:-—} ms | $(verdict "$cross_delta" '<=' 1) |"
+  echo "| No loss, order per sender→receiver (relay benchmark) | ${relay_faults:-—} | $( [ -z "$relay_faults" ] && echo 'not measured' || { [[ $relay_faults == "0 lost, 0 out of order"* ]] && echo '**met**' || echo '**not met**'; }) |"
+  echo
   echo 'Ratios on a 2-core machine shared by the load generator and the server are noisy; the sections below say'
   echo 'what limits each figure and how it was measured.'
   echo
@@ -164,9 +197,11 @@ section=$OUT/section.md
   echo
   if [ -f "$pjs/report.md" ]; then
     grep -v '^Plot: ' "$pjs/report.md"
-    echo
-    echo '![p99 against offered rate, GreenMesh and PeerJS server](img/latest-peerjs-p99-vs-rate.png)'
   else echo 'Not run.'; fi
+  echo
+  echo '### WebSocket handshakes (`bench-handshake.sh`)'
+  echo
+  if [ -f "$hsk/report.md" ]; then cat "$hsk/report.md"; else echo 'Not run.'; fi
   echo
   echo '### TURN relay vs coturn vs a bare forwarder (`bench-turn.sh`)'
   echo

@@ -91,7 +91,7 @@ public final class PeerJsFrames {
    * An SDP of at least {@code bytes} characters (at most one line more), JSON-escaped ({@code \r\n} as the four characters {@code \\r\\n}):
    * session lines, an audio and a video section with codec lines, repeated until the size is reached.
    */
-  static String sdp(String type, int bytes) {
+  public static String sdp(String type, int bytes) {
     String setup = type.equals("offer") ? "actpass" : "active";
     StringBuilder b = new StringBuilder();
     line(b, "v=0");
