@@ -32,6 +32,7 @@ public final class SignalingMetrics {
   private final Timer joinLatency;
   private final Timer resumeLatency;
   private final Counter crossNodeMessages;
+  private final Counter throttledMessages;
 
   public SignalingMetrics(MeterRegistry registry) {
     this.registry = registry;
@@ -56,6 +57,9 @@ public final class SignalingMetrics {
         .minimumExpectedValue(Duration.ofMillis(1))
         .maximumExpectedValue(Duration.ofSeconds(10))
         .register(registry);
+    throttledMessages = Counter.builder("greenmesh.signaling.messages.throttled")
+        .description("client messages held back until the connection's budget refilled (none dropped)")
+        .register(registry);
     crossNodeMessages = Counter.builder("greenmesh.signaling.cross.node.messages")
         .description("signals and broadcasts delivered to a session on another node")
         .register(registry);
@@ -78,6 +82,11 @@ public final class SignalingMetrics {
 
   public void error(ErrorCode code) {
     errors.get(code).increment();
+  }
+
+  /** A message over its connection's budget, held back (its connection's reads paused) until the budget refills. */
+  public void throttled() {
+    throttledMessages.increment();
   }
 
   /** A connection the node closed, by reason (rate-limited, too-large, slow-reader). */
