@@ -15,8 +15,8 @@ import io.greenmesh.signaling.protocol.PeerInfo;
 import io.greenmesh.signaling.protocol.ServerMessage;
 import io.greenmesh.signaling.session.PeerIds;
 import io.greenmesh.signaling.session.SessionTokens;
-import io.greenmesh.signaling.session.StrikeWindow;
-import io.greenmesh.signaling.session.TokenBucket;
+import io.greenmesh.signaling.session.Throttle;
+import io.greenmesh.signaling.transport.Connection;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -86,17 +86,11 @@ public final class Session {
   /** A signal or broadcast as it was numbered and sent to the client. */
   public record Sent(long seq, Deliver deliver) implements CborSerializable {}
 
-  /** From the transport: a frame, to acknowledge once handled (that is the inbound backpressure). */
-  public record Inbound(InboundFrame frame, ActorRef<Ack> ack) implements Command {}
-
-  /** From the transport: the stream is ready; acknowledge to let frames flow. */
-  public record StreamStarted(ActorRef<Ack> ack) implements Command {}
+  /** From the transport: a message, to acknowledge once handled (that is the inbound backpressure). */
+  public record Inbound(Connection.Received frame, ActorRef<Connection.Ack> ack) implements Command {}
 
   /** From the transport: the client's connection closed (or failed). */
   public record ConnectionClosed() implements Command {}
-
-  /** From the transport: where to send frames for the client. */
-  public record Connected(ActorRef<Outbound> outbound) implements Command {}
 
   /** From this node's coordinated shutdown: close the client's connection so that it resumes on another node. */
   public record Drain() implements Command {}
@@ -117,42 +111,22 @@ public final class Session {
 
   private record HandOverTimeout() implements Command {}
 
+  /** The budget has refilled for the message held back. */
+  private record ThrottleElapsed() implements Command {}
+
   private record ForwardingDone() implements Command {}
 
   private enum Purpose { JOIN, RESUME, REREGISTER }
 
-  /** A frame as the transport read it. */
-  public sealed interface InboundFrame {}
-
-  public record Text(String json) implements InboundFrame {}
-
-  /** A frame over the size limit; its content was discarded unread. */
-  public record Oversized() implements InboundFrame {}
-
-  public record Binary() implements InboundFrame {}
-
-  /** Acknowledges one inbound frame. */
-  public enum Ack { INSTANCE }
-
-  /** What the session sends to its connection. */
-  public sealed interface Outbound {}
-
-  public record Frame(String json) implements Outbound {}
-
-  /** Completes the connection's outbound stream, which closes the WebSocket. */
-  public record Close() implements Outbound {}
-
-  /**
-   * A session for a connection whose outbound side arrives as {@link Connected} once its stream is materialized
-   * (one stream per connection, rather than a pre-materialized outbound queue of its own).
-   */
-  public static Behavior<Command> create(SessionDependencies deps, String clientIp) {
+  /** The session of a connection from {@code clientIp} whose frames go to {@code connection}. */
+  public static Behavior<Command> create(SessionDependencies deps, String clientIp,
+      ActorRef<Connection.Outbound> connection) {
     return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> Behaviors.withStash(
         deps.settings().resumeBuffer() + 64,
         stash -> {
           deps.localSessions().add(ctx.getSelf());
-          Session session = new Session(ctx, timers, stash, deps, clientIp);
-          return Behaviors.intercept(() -> session.lifecycle(), session.connecting());
+          Session session = new Session(ctx, timers, stash, deps, clientIp, connection);
+          return Behaviors.intercept(() -> session.lifecycle(), session.idle());
         })));
   }
 
@@ -162,8 +136,8 @@ public final class Session {
       @Override
       public Behavior<Command> aroundReceive(TypedActorContext<Command> c, Command msg,
           ReceiveTarget<Command> target) {
-        if (msg instanceof Drain && connection != null) {
-          connection.tell(new Close());
+        if (msg instanceof Drain) {
+          connection.tell(new Connection.Close(Connection.TRY_AGAIN_LATER, "node shutting down; resume elsewhere"));
         }
         return target.apply(c, msg);
       }
@@ -179,20 +153,6 @@ public final class Session {
     };
   }
 
-  /** Until the transport hands over the connection's outbound side, everything waits. */
-  private Behavior<Command> connecting() {
-    return Behaviors.receive(Command.class)
-        .onMessage(Connected.class, c -> {
-          connection = c.outbound();
-          return stash.unstashAll(idle());
-        })
-        .onAnyMessage(m -> {
-          stash.stash(m);
-          return Behaviors.same();
-        })
-        .build();
-  }
-
   private static final Duration FORWARDING_PERIOD = Duration.ofSeconds(10);
   private static final Duration HANDOVER_WAIT = Duration.ofSeconds(3);
   private static final Duration ROOM_ASK_ATTEMPT = Duration.ofMillis(1000);
@@ -203,12 +163,14 @@ public final class Session {
   private final SessionDependencies deps;
   private final SignalingSettings settings;
   private final SignalingMetrics metrics;
-  private final TokenBucket bucket;
-  private ActorRef<Outbound> connection;
+  private final ActorRef<Connection.Outbound> connection;
 
-  // Abuse accounting for this connection. This and the buffers below are allocated when first needed: most
-  // sessions are idle most of their life, and a node holds as many sessions as its heap allows.
-  private StrikeWindow rateLimitStrikes;
+  // The message budget, and the message held back until it refills (with its phase's handler). The buffers below
+  // are allocated when first needed: most sessions are idle most of their life, and a node holds as many sessions
+  // as its heap allows.
+  private final Throttle throttle;
+  private Inbound throttled;
+  private MessageHandler throttledHandler;
   private int oversizedFrames;
 
   // Room membership, set once joined.
@@ -237,7 +199,8 @@ public final class Session {
   private int droppedWhileDetached;
 
   private Session(ActorContext<Command> ctx, TimerScheduler<Command> timers, StashBuffer<Command> stash,
-      SessionDependencies deps, String clientIp) {
+      SessionDependencies deps, String clientIp, ActorRef<Connection.Outbound> connection) {
+    this.connection = connection;
     this.clientIp = clientIp;
     this.ctx = ctx;
     this.timers = timers;
@@ -245,7 +208,8 @@ public final class Session {
     this.deps = deps;
     this.settings = deps.settings();
     this.metrics = deps.metrics();
-    this.bucket = new TokenBucket(settings.messagesPerSecond(), settings.messageBurst(), System.nanoTime());
+    this.throttle = new Throttle(settings.messagesPerSecond(), settings.messageBurst(),
+        settings.throttledMessagesForAbuse(), settings.abuseWindow(), System.nanoTime());
     metrics.connectedSessions().incrementAndGet();
   }
 
@@ -254,8 +218,8 @@ public final class Session {
   /** Connected, in no room. */
   private Behavior<Command> idle() {
     return Behaviors.receive(Command.class)
-        .onMessage(StreamStarted.class, this::ackStart)
         .onMessage(Inbound.class, in -> handleInbound(in, this::onIdleMessage))
+        .onMessage(ThrottleElapsed.class, t -> releaseThrottled())
         .onMessage(ConnectionClosed.class, c -> stopConnected())
         .onMessage(SlowReader.class, s -> slowReader())
         .onMessage(CallEnded.class, this::onCallEnded) // the call we just left
@@ -326,7 +290,6 @@ public final class Session {
   /** Waiting for the room's answer. Frames wait too (unacknowledged, so the client is backpressured). */
   private Behavior<Command> joining() {
     return Behaviors.receive(Command.class)
-        .onMessage(StreamStarted.class, this::ackStart)
         .onMessage(RoomAnswered.class, this::onRoomAnswered)
         .onMessage(HandOverState.class, state -> {
           earlyHandOver = state; // the predecessor was quicker than the room's answer
@@ -391,7 +354,6 @@ public final class Session {
     }
     timers.startSingleTimer(new HandOverTimeout(), HANDOVER_WAIT);
     return Behaviors.receive(Command.class)
-        .onMessage(StreamStarted.class, this::ackStart)
         .onMessage(HandOverState.class, state -> {
           timers.cancel(new HandOverTimeout());
           return applyHandOver(state);
@@ -432,10 +394,10 @@ public final class Session {
   }
 
   private Behavior<Command> onJoinedCommand(Command m) {
-    if (m instanceof StreamStarted s) {
-      return ackStart(s);
-    } else if (m instanceof Inbound in) {
+    if (m instanceof Inbound in) {
       return handleInbound(in, this::onJoinedMessage);
+    } else if (m instanceof ThrottleElapsed) {
+      return releaseThrottled();
     } else if (m instanceof Deliver d) {
       deliverToClient(d);
     } else if (m instanceof PeerJoined p) {
@@ -571,34 +533,46 @@ public final class Session {
 
   // ---------------------------------------------------------------- inbound frames
 
-  private Behavior<Command> ackStart(StreamStarted s) {
-    s.ack().tell(Ack.INSTANCE);
-    return Behaviors.same();
-  }
-
   private interface MessageHandler {
     Behavior<Command> handle(ClientMessage message);
   }
 
-  /** Limits first, then decoding, then the phase's handler; every frame is acknowledged exactly once. */
+  /**
+   * The budget first: a message over it is held back, unacknowledged (so nothing more is read from the connection),
+   * until the budget refills. Then decoding, then the phase's handler; every frame is acknowledged exactly once.
+   */
   private Behavior<Command> handleInbound(Inbound in, MessageHandler handler) {
+    long wait = throttle.admit(System.nanoTime());
+    if (wait == Throttle.ABUSE) {
+      in.ack().tell(Connection.Ack.INSTANCE);
+      return closeForAbuse("rate-limited", "flooding far beyond any negotiation; connection closed");
+    } else if (wait > 0) {
+      metrics.throttled();
+      throttled = in;
+      throttledHandler = handler;
+      timers.startSingleTimer(new ThrottleElapsed(), Duration.ofNanos(wait));
+      return Behaviors.same();
+    }
     Behavior<Command> next = Behaviors.same();
     try {
       next = classify(in.frame(), handler);
     } finally {
-      in.ack().tell(Ack.INSTANCE);
+      in.ack().tell(Connection.Ack.INSTANCE);
     }
     return next;
   }
 
-  private Behavior<Command> classify(InboundFrame frame, MessageHandler handler) {
-    long now = System.nanoTime();
-    if (!bucket.tryTake(now)) {
-      metrics.received("other");
-      sendError(ErrorCode.RATE_LIMITED, "too many messages; slow down", null);
-      return strike(now);
+  private Behavior<Command> releaseThrottled() {
+    Inbound in = throttled;
+    if (in == null) {
+      return Behaviors.same();
     }
-    if (frame instanceof Oversized) {
+    throttled = null;
+    return handleInbound(in, throttledHandler);
+  }
+
+  private Behavior<Command> classify(Connection.Received frame, MessageHandler handler) {
+    if (frame instanceof Connection.Oversized) {
       metrics.received("other");
       sendError(ErrorCode.TOO_LARGE, "frame exceeds " + settings.maxFrameBytes() + " bytes", null);
       if (++oversizedFrames >= settings.oversizedFrameStrikes()) {
@@ -606,12 +580,12 @@ public final class Session {
       }
       return Behaviors.same();
     }
-    if (frame instanceof Binary) {
+    if (frame instanceof Connection.Binary) {
       metrics.received("other");
       sendError(ErrorCode.BAD_REQUEST, "binary frames are not supported; send JSON text frames", null);
       return Behaviors.same();
     }
-    DecodeResult result = ProtocolCodec.decode(((Text) frame).json());
+    DecodeResult result = ProtocolCodec.decode(((Connection.Text) frame).json());
     if (result instanceof DecodeResult.Rejected rejected) {
       metrics.received(rejected.ref() == null ? "other" : rejected.ref());
       sendError(rejected.code(), rejected.message(), rejected.ref());
@@ -622,24 +596,16 @@ public final class Session {
     return handler.handle(message);
   }
 
-  private Behavior<Command> strike(long now) {
-    if (rateLimitStrikes == null) {
-      rateLimitStrikes = new StrikeWindow(settings.strikeWindow(), settings.rateLimitStrikes());
-    }
-    if (rateLimitStrikes.strike(now)) {
-      return closeForAbuse("rate-limited", "rate limited repeatedly; connection closed");
-    }
-    return Behaviors.same();
-  }
-
   /**
    * Ends an abusive connection: a last error says why, then the stream completes and the WebSocket closes. A joined
    * peer leaves its room at once: abuse does not earn a resume grace period.
    */
   private Behavior<Command> closeForAbuse(String reason, String message) {
     metrics.closed(reason);
-    sendError(reason.equals("too-large") ? ErrorCode.TOO_LARGE : ErrorCode.RATE_LIMITED, message, null);
-    connection.tell(new Close());
+    boolean tooLarge = reason.equals("too-large");
+    sendError(tooLarge ? ErrorCode.TOO_LARGE : ErrorCode.RATE_LIMITED, message, null);
+    connection.tell(new Connection.Close(tooLarge ? Connection.MESSAGE_TOO_BIG : Connection.POLICY_VIOLATION,
+        reason));
     if (roomRef != null) {
       roomRef.tell(new Room.Leave(peerId, ctx.getSelf()));
       ctx.unwatch(roomRef);
@@ -654,7 +620,7 @@ public final class Session {
     timers.startSingleTimer(new ForwardingDone(), Duration.ofSeconds(5));
     return Behaviors.receive(Command.class)
         .onMessage(Inbound.class, in -> {
-          in.ack().tell(Ack.INSTANCE);
+          in.ack().tell(Connection.Ack.INSTANCE);
           return Behaviors.same();
         })
         .onMessage(ConnectionClosed.class, c -> Behaviors.stopped())
@@ -671,7 +637,7 @@ public final class Session {
   private Behavior<Command> stashOrDrop(Command m) {
     if (stash.isFull()) {
       if (m instanceof Inbound in) {
-        in.ack().tell(Ack.INSTANCE);
+        in.ack().tell(Connection.Ack.INSTANCE);
       }
       return Behaviors.same();
     }
@@ -866,7 +832,7 @@ public final class Session {
   private Behavior<Command> handOverWhileConnected(HandOver h) {
     // The client resumed on another connection while this one still looked open: this one is stale.
     h.successor().tell(new HandOverState(copyOf(recent), List.of(), 0, outSeq));
-    connection.tell(new Close());
+    connection.tell(new Connection.Close(Connection.NORMAL, "resumed on another connection"));
     metrics.connectedSessions().decrementAndGet();
     return forwarding(h.successor());
   }
@@ -901,7 +867,7 @@ public final class Session {
 
   private void send(ServerMessage message) {
     metrics.sent(message.type());
-    connection.tell(new Frame(ProtocolCodec.encode(message)));
+    connection.tell(new Connection.Send(ProtocolCodec.encode(message)));
   }
 
   private void sendError(ErrorCode code, String message, String ref) {

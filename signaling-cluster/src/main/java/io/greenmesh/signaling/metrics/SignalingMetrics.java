@@ -22,7 +22,7 @@ public final class SignalingMetrics {
   // Registered at zero from the start, so that the dashboard's panels have series on a node with no traffic yet.
   private static final List<String> SERVER_TYPES = List.of("welcome", "peer-joined", "peer-left", "signal",
       "broadcast", "removed", "pong", "error", "carbon-report");
-  private static final List<String> CLOSE_REASONS = List.of("rate-limited", "too-large");
+  private static final List<String> CLOSE_REASONS = List.of("rate-limited", "too-large", "slow-reader");
   private static final List<String> RESUME_OUTCOMES = List.of("resumed", "refused", "failed", "expired");
 
   private final MeterRegistry registry;
@@ -38,6 +38,7 @@ public final class SignalingMetrics {
   private final Timer joinLatency;
   private final Timer resumeLatency;
   private final Counter crossNodeMessages;
+  private final Counter throttledMessages;
 
   public SignalingMetrics(MeterRegistry registry) {
     this.registry = registry;
@@ -61,6 +62,9 @@ public final class SignalingMetrics {
         .publishPercentileHistogram()
         .minimumExpectedValue(Duration.ofMillis(1))
         .maximumExpectedValue(Duration.ofSeconds(10))
+        .register(registry);
+    throttledMessages = Counter.builder("greenmesh.signaling.messages.throttled")
+        .description("client messages held back until the connection's budget refilled (none dropped)")
         .register(registry);
     crossNodeMessages = Counter.builder("greenmesh.signaling.cross.node.messages")
         .description("signals and broadcasts delivered to a session on another node")
@@ -88,7 +92,12 @@ public final class SignalingMetrics {
     errors.get(code).increment();
   }
 
-  /** A connection the node closed, by reason (rate-limited, too-large). */
+  /** A message over its connection's budget, held back (its connection's reads paused) until the budget refills. */
+  public void throttled() {
+    throttledMessages.increment();
+  }
+
+  /** A connection the node closed, by reason (rate-limited, too-large, slow-reader). */
   public void closed(String reason) {
     closedCounter(reason).increment();
   }

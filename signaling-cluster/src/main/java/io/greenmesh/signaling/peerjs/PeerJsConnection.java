@@ -2,8 +2,8 @@ package io.greenmesh.signaling.peerjs;
 
 import io.greenmesh.signaling.CborSerializable;
 import io.greenmesh.signaling.config.SignalingSettings;
-import io.greenmesh.signaling.session.StrikeWindow;
-import io.greenmesh.signaling.session.TokenBucket;
+import io.greenmesh.signaling.session.Throttle;
+import io.greenmesh.signaling.transport.Connection;
 import java.time.Duration;
 import java.util.List;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -48,10 +48,8 @@ public final class PeerJsConnection {
   /** From the entity: another connection took the id over, or the id was freed; the socket stays open. */
   public record Unregistered() implements Command {}
 
-  /** From the transport: a frame, to acknowledge once handled (that is the inbound backpressure). */
-  public record Inbound(Frame frame, ActorRef<Ack> ack) implements Command {}
-
-  public record StreamStarted(ActorRef<Ack> ack) implements Command {}
+  /** From the transport: a message, to acknowledge once handled (that is the inbound backpressure). */
+  public record Inbound(Connection.Received frame, ActorRef<Connection.Ack> ack) implements Command {}
 
   public record ConnectionClosed() implements Command {}
 
@@ -66,30 +64,15 @@ public final class PeerJsConnection {
 
   private record LingerDone() implements Command {}
 
-  /** A frame as the transport read it (text, or binary decoded as UTF-8 as the PeerJS server does). */
-  public sealed interface Frame {}
-
-  public record Text(String json) implements Frame {}
-
-  /** A frame over the size limit; its content was discarded unread. */
-  public record Oversized() implements Frame {}
-
-  public enum Ack { INSTANCE }
-
-  /** What the connection sends to its WebSocket. */
-  public sealed interface Outbound {}
-
-  public record Send(String json) implements Outbound {}
-
-  /** Completes the outbound stream, which closes the WebSocket. */
-  public record Close() implements Outbound {}
+  /** The budget has refilled for the message held back. */
+  private record ThrottleElapsed() implements Command {}
 
   private static final Duration LINGER = Duration.ofSeconds(10);
   private static final int CONNECT_ATTEMPTS = 6;
   private static final Object ENTITY_TIMEOUT = "entity-timeout";
   private static final int STASH = 64;
 
-  static Behavior<Command> create(PeerJsNode node, String id, String token, ActorRef<Outbound> socket) {
+  static Behavior<Command> create(PeerJsNode node, String id, String token, ActorRef<Connection.Outbound> socket) {
     return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> Behaviors.withStash(STASH,
         stash -> new PeerJsConnection(ctx, timers, stash, node, id, token, socket).connecting(false))));
   }
@@ -102,9 +85,10 @@ public final class PeerJsConnection {
   private final PeerJsMetrics metrics;
   private final String id;
   private final String token;
-  private final ActorRef<Outbound> socket;
-  private final TokenBucket bucket;
-  private final StrikeWindow rateLimitStrikes;
+  private final ActorRef<Connection.Outbound> socket;
+  /** The message budget, and the message held back until it refills. */
+  private final Throttle throttle;
+  private Inbound throttled;
   private int oversizedFrames;
   /** True while the entity counts this connection as the id's current one. */
   private boolean registered;
@@ -114,7 +98,7 @@ public final class PeerJsConnection {
   private boolean left;
 
   private PeerJsConnection(ActorContext<Command> ctx, TimerScheduler<Command> timers, StashBuffer<Command> stash,
-      PeerJsNode node, String id, String token, ActorRef<Outbound> socket) {
+      PeerJsNode node, String id, String token, ActorRef<Connection.Outbound> socket) {
     this.ctx = ctx;
     this.timers = timers;
     this.stash = stash;
@@ -124,8 +108,8 @@ public final class PeerJsConnection {
     this.id = id;
     this.token = token;
     this.socket = socket;
-    this.bucket = new TokenBucket(limits.messagesPerSecond(), limits.messageBurst(), System.nanoTime());
-    this.rateLimitStrikes = new StrikeWindow(limits.strikeWindow(), limits.rateLimitStrikes());
+    this.throttle = new Throttle(limits.messagesPerSecond(), limits.messageBurst(), limits.throttledMessagesForAbuse(),
+        limits.abuseWindow(), System.nanoTime());
     metrics.connections().incrementAndGet();
   }
 
@@ -139,7 +123,6 @@ public final class PeerJsConnection {
   private Behavior<Command> connecting(boolean again) {
     askEntity(again);
     return Behaviors.receive(Command.class)
-        .onMessage(StreamStarted.class, this::ackStart)
         .onMessage(Registered.class, this::onRegistered)
         .onMessage(Refused.class, this::onRefused)
         .onMessage(EntityTimeout.class, t -> {
@@ -198,8 +181,8 @@ public final class PeerJsConnection {
   /** Open: relays in both directions. */
   private Behavior<Command> open() {
     return Behaviors.receive(Command.class)
-        .onMessage(StreamStarted.class, this::ackStart)
         .onMessage(Inbound.class, this::onInbound)
+        .onMessage(ThrottleElapsed.class, t -> releaseThrottled())
         .onMessage(Deliver.class, d -> {
           deliver(d.message());
           return Behaviors.same();
@@ -245,9 +228,13 @@ public final class PeerJsConnection {
     timers.cancel(new AliveTimeout());
     timers.cancel(ENTITY_TIMEOUT);
     timers.startSingleTimer(new LingerDone(), LINGER);
+    if (throttled != null) {
+      throttled.ack().tell(Connection.Ack.INSTANCE);
+      throttled = null;
+    }
     stash.forEach(m -> {
       if (m instanceof Inbound in) {
-        in.ack().tell(Ack.INSTANCE);
+        in.ack().tell(Connection.Ack.INSTANCE);
       } else if (m instanceof Deliver d) {
         ownEntity().tell(new PeerJsPeer.Transmit(d.message()));
       }
@@ -255,10 +242,9 @@ public final class PeerJsConnection {
     stash.clear();
     return Behaviors.receive(Command.class)
         .onMessage(Inbound.class, in -> {
-          in.ack().tell(Ack.INSTANCE);
+          in.ack().tell(Connection.Ack.INSTANCE);
           return Behaviors.same();
         })
-        .onMessage(StreamStarted.class, this::ackStart)
         .onMessage(Deliver.class, d -> {
           ownEntity().tell(new PeerJsPeer.Transmit(d.message()));
           return Behaviors.same();
@@ -278,14 +264,35 @@ public final class PeerJsConnection {
 
   // ---------------------------------------------------------------- inbound frames
 
+  /**
+   * The budget first: a message over it is held back, unacknowledged (so nothing more is read from the socket),
+   * until the budget refills; only a sustained flood closes the socket. Every frame is acknowledged exactly once.
+   */
   private Behavior<Command> onInbound(Inbound in) {
+    long wait = throttle.admit(System.nanoTime());
+    if (wait == Throttle.ABUSE) {
+      in.ack().tell(Connection.Ack.INSTANCE);
+      metrics.closed("rate-limited");
+      return closeWithError("Too many messages; slow down", Connection.POLICY_VIOLATION);
+    } else if (wait > 0) {
+      metrics.throttled();
+      throttled = in;
+      timers.startSingleTimer(new ThrottleElapsed(), Duration.ofNanos(wait));
+      return Behaviors.same();
+    }
     Behavior<Command> next = Behaviors.same();
     try {
       next = classify(in.frame());
     } finally {
-      in.ack().tell(Ack.INSTANCE);
+      in.ack().tell(Connection.Ack.INSTANCE);
     }
     return next;
+  }
+
+  private Behavior<Command> releaseThrottled() {
+    Inbound in = throttled;
+    throttled = null;
+    return in == null ? Behaviors.same() : onInbound(in);
   }
 
   /**
@@ -293,21 +300,18 @@ public final class PeerJsConnection {
    * (and its client aborts on any ERROR), so a frame over a limit is dropped and counted; repeated abuse closes the
    * connection with an ERROR.
    */
-  private Behavior<Command> classify(Frame frame) {
-    long now = System.nanoTime();
-    if (!bucket.tryTake(now)) {
-      metrics.ignored("rate-limited");
-      return strike(now);
-    }
-    if (frame instanceof Oversized) {
+  private Behavior<Command> classify(Connection.Received frame) {
+    if (frame instanceof Connection.Oversized) {
       metrics.ignored("too-large");
       if (++oversizedFrames >= limits.oversizedFrameStrikes()) {
         metrics.closed("too-large");
-        return closeWithError("Too many oversized messages (over " + limits.maxFrameBytes() + " bytes)");
+        return closeWithError("Too many oversized messages (over " + limits.maxFrameBytes() + " bytes)",
+            Connection.MESSAGE_TOO_BIG);
       }
       return Behaviors.same();
     }
-    PeerJsCodec.Inbound message = PeerJsCodec.decode(((Text) frame).json());
+    PeerJsCodec.Inbound message = PeerJsCodec.decode(frame instanceof Connection.Binary binary ? binary.utf8()
+        : ((Connection.Text) frame).json());
     if (message instanceof PeerJsCodec.Ignored ignored) {
       metrics.ignored(ignored.reason());
       return Behaviors.same();
@@ -333,25 +337,12 @@ public final class PeerJsConnection {
     return Behaviors.same();
   }
 
-  private Behavior<Command> strike(long now) {
-    if (rateLimitStrikes.strike(now)) {
-      metrics.closed("rate-limited");
-      return closeWithError("Too many messages; slow down");
-    }
-    return Behaviors.same();
-  }
-
   // ---------------------------------------------------------------- helpers
-
-  private Behavior<Command> ackStart(StreamStarted s) {
-    s.ack().tell(Ack.INSTANCE);
-    return Behaviors.same();
-  }
 
   private Behavior<Command> stashOrDrop(Command m) {
     if (stash.isFull()) {
       if (m instanceof Inbound in) {
-        in.ack().tell(Ack.INSTANCE);
+        in.ack().tell(Connection.Ack.INSTANCE);
       }
       return Behaviors.same();
     }
@@ -365,13 +356,21 @@ public final class PeerJsConnection {
   }
 
   private Behavior<Command> closeWithError(String message) {
-    sendRaw(PeerJsMessage.ERROR, PeerJsCodec.error(message));
-    return close();
+    return closeWithError(message, Connection.NORMAL);
   }
 
-  /** Completes the outbound stream (the socket closes after the last frames) and goes. */
+  private Behavior<Command> closeWithError(String message, int code) {
+    sendRaw(PeerJsMessage.ERROR, PeerJsCodec.error(message));
+    return close(code);
+  }
+
+  /** Closes the socket after the last frames, and goes. */
   private Behavior<Command> close() {
-    socket.tell(new Close());
+    return close(Connection.NORMAL);
+  }
+
+  private Behavior<Command> close(int code) {
+    socket.tell(new Connection.Close(code, ""));
     return gone();
   }
 
@@ -400,7 +399,7 @@ public final class PeerJsConnection {
 
   private void sendRaw(String type, String json) {
     metrics.sent(type);
-    socket.tell(new Send(json));
+    socket.tell(new Connection.Send(json));
   }
 
   private EntityRef<PeerJsPeer.Command> ownEntity() {

@@ -55,6 +55,12 @@ public final class PeerJsMetrics {
         "reason", reason);
   }
 
+  /** A message over its connection's budget, held back (the socket's reads paused) until it refills; none dropped. */
+  void throttled() {
+    count("greenmesh.peerjs.messages.throttled", "PeerJS messages held back until the connection's budget refilled",
+        "endpoint", "peerjs");
+  }
+
   /**
    * Connections refused at open: invalid-parameters, invalid-key, origin, id-taken, concurrent-limit, unavailable, and
    * the node limits connections-per-ip and sessions-per-node.

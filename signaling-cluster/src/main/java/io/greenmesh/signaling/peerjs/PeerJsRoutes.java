@@ -84,11 +84,11 @@ final class PeerJsRoutes extends AllDirectives {
       return parameterOptional("key", key -> parameterOptional("id", id -> parameterOptional("token", token -> {
         if (blank(id.orElse(null)) || blank(token.orElse(null)) || blank(key.orElse(null))) {
           metrics.refused("invalid-parameters");
-          return complete(upgrade.handleMessagesWith(PeerJsFlow.refuse(PeerJsMessage.INVALID_WS_PARAMETERS)));
+          return complete(PeerJsFlow.refuse(PeerJsMessage.INVALID_WS_PARAMETERS).accept(upgrade));
         }
         if (!key.get().equals(settings.key())) {
           metrics.refused("invalid-key");
-          return complete(upgrade.handleMessagesWith(PeerJsFlow.refuse(PeerJsMessage.INVALID_KEY)));
+          return complete(PeerJsFlow.refuse(PeerJsMessage.INVALID_KEY).accept(upgrade));
         }
         return extractRequest(request -> {
           // The node's per-address and per-node connection limits, as on the native endpoint.
@@ -100,8 +100,7 @@ final class PeerJsRoutes extends AllDirectives {
                 ? complete(StatusCodes.SERVICE_UNAVAILABLE, "this node is full; try another")
                 : complete(StatusCodes.TOO_MANY_REQUESTS, "too many connections from your address");
           }
-          return complete(upgrade.handleMessagesWith(
-              flow.connect(id.get(), token.get(), () -> limits.closeConnection(ip))));
+          return complete(flow.connect(id.get(), token.get(), () -> limits.closeConnection(ip)).accept(upgrade));
         });
       })));
     }));

@@ -14,6 +14,12 @@ public final class TokenBucket {
     this.last = nowNanos;
   }
 
+  /** How long until a token is there (0: there is one now). Does not take it. */
+  public long nanosUntilToken(long nowNanos) {
+    double have = Math.min(capacity, tokens + (nowNanos - last) * ratePerNano);
+    return have >= 1 ? 0 : (long) Math.ceil((1 - have) / ratePerNano);
+  }
+
   /** Takes one token if there is one. */
   public boolean tryTake(long nowNanos) {
     tokens = Math.min(capacity, tokens + (nowNanos - last) * ratePerNano);

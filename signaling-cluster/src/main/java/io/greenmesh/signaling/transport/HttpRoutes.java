@@ -66,15 +66,15 @@ public final class HttpRoutes extends AllDirectives {
       if (!allowedOrigins.isEmpty() && origin.isPresent() && !allowedOrigins.contains(origin.get())) {
         return complete(StatusCodes.FORBIDDEN, "origin not allowed");
       }
-      return clientAddress(ip -> {
+      return extractWebSocketUpgrade(upgrade -> clientAddress(ip -> {
         String refused = limits.openConnection(ip);
         if (refused != null) {
           return refused.equals("sessions-per-node")
               ? complete(StatusCodes.SERVICE_UNAVAILABLE, "this node is full; try another")
               : complete(StatusCodes.TOO_MANY_REQUESTS, "too many connections from your address");
         }
-        return handleWebSocketMessages(sessions.create(ip, () -> limits.closeConnection(ip)));
-      });
+        return complete(sessions.create(ip, () -> limits.closeConnection(ip)).accept(upgrade));
+      }));
     });
   }
 
