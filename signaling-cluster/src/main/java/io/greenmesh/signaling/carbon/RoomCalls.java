@@ -40,6 +40,12 @@ public final class RoomCalls<R> {
   private final Map<String, Long> joinedAt = new HashMap<>();
   /** Everyone in the current call, including peers who left it: their last bytes may still be reported. */
   private final Set<String> participants = new HashSet<>();
+  /**
+   * The stamp of each member's last report. The room stamps reports on arrival, and a client may send two in one
+   * millisecond (its final report on {@code peer-left} beside its periodic one); the ledger refuses a report that is
+   * not after the previous one (replay protection), so stamps are kept strictly increasing per reporter.
+   */
+  private final Map<String, Long> lastStamp = new HashMap<>();
   private String callId;
   private Ending<R> ending;
 
@@ -69,7 +75,7 @@ public final class RoomCalls<R> {
    * @return what was refused, for an error to the reporter
    */
   public Optional<String> report(String reporter, List<PeerStats> peers, int roomSize) {
-    long now = clock.getAsLong();
+    long now = stamp(reporter);
     List<PeerStats> late = new ArrayList<>();
     List<PeerStats> current = new ArrayList<>(peers.size());
     for (PeerStats entry : peers) {
@@ -111,6 +117,7 @@ public final class RoomCalls<R> {
   public Optional<Ended<R>> finishEnding() {
     Ending<R> done = ending;
     ending = null;
+    lastStamp.keySet().retainAll(participants);
     if (done == null) {
       return Optional.empty();
     }
@@ -123,6 +130,14 @@ public final class RoomCalls<R> {
   public Optional<Ended<R>> close() {
     carbon.closeCall(callId);
     return finishEnding();
+  }
+
+  private long stamp(String reporter) {
+    long now = clock.getAsLong();
+    Long last = lastStamp.get(reporter);
+    long stamp = last == null ? now : Math.max(now, last + 1);
+    lastStamp.put(reporter, stamp);
+    return stamp;
   }
 
   private String newCallId() {
