@@ -7,12 +7,7 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.SimpleChannelInboundHandler;
-import io.netty.channel.epoll.Epoll;
-import io.netty.channel.epoll.EpollEventLoopGroup;
-import io.netty.channel.epoll.EpollSocketChannel;
-import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.codec.http.EmptyHttpHeaders;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpClientCodec;
@@ -79,13 +74,9 @@ public final class HandshakeBenchmark {
   private HandshakeBenchmark(Map<String, String> options) {
     this.options = options;
     int threads = intOption("threads", Runtime.getRuntime().availableProcessors());
-    if (Epoll.isAvailable()) {
-      group = new EpollEventLoopGroup(threads);
-      channelType = EpollSocketChannel.class;
-    } else {
-      group = new NioEventLoopGroup(threads);
-      channelType = NioSocketChannel.class;
-    }
+    ClientLoops loops = ClientLoops.create(threads);
+    group = loops.group();
+    channelType = loops.channelType();
   }
 
   public static void main(String[] args) throws Exception {

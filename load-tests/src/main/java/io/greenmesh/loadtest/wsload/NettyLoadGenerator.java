@@ -8,12 +8,7 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.epoll.Epoll;
-import io.netty.channel.epoll.EpollEventLoopGroup;
-import io.netty.channel.epoll.EpollSocketChannel;
-import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.codec.http.HttpClientCodec;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.util.concurrent.EventExecutor;
@@ -97,13 +92,9 @@ public final class NettyLoadGenerator {
   NettyLoadGenerator(Map<String, String> options) {
     this.options = options;
     int threads = intOption("threads", Runtime.getRuntime().availableProcessors());
-    if (Epoll.isAvailable()) {
-      group = new EpollEventLoopGroup(threads);
-      channelType = EpollSocketChannel.class;
-    } else {
-      group = new NioEventLoopGroup(threads);
-      channelType = NioSocketChannel.class;
-    }
+    ClientLoops loops = ClientLoops.create(threads);
+    group = loops.group();
+    channelType = loops.channelType();
     sdpEvery = intOption("sdp-every", 10);
   }
 
@@ -127,7 +118,7 @@ public final class NettyLoadGenerator {
     new Workload(peers, sdpEvery); // validates: even, >= 2
     log("%d peers in pairs per server, %s event loops (%s); rates %s; one message in %d an OFFER/ANSWER",
         peers, intOption("threads", Runtime.getRuntime().availableProcessors()),
-        Epoll.isAvailable() ? "epoll" : "nio", ladder.rates(), sdpEvery);
+        ClientLoops.transport(), ladder.rates(), sdpEvery);
     String runId = Workload.runId(Workload.newRandom());
     for (Target t : targets) {
       connect(t, peers, runId);
