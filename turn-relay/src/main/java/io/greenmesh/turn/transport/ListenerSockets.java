@@ -49,12 +49,24 @@ abstract class ListenerSockets<S> {
 
     /**
      * Binds the first addresses or fails (closing what it bound): the relay must not start without a listener.
-     * The first address fixes the port when it is 0.
+     * The first address fixes the port when it is 0. An address that went away between the interface scan and its
+     * bind (an interface being removed) is skipped, as {@link #serve} skips it; a taken port still fails the start.
      */
     synchronized void bindAll(Set<InetAddress> addresses) throws IOException {
         try {
             for (InetAddress address : addresses) {
-                byAddress.put(address, bindWorkers(address));
+                try {
+                    byAddress.put(address, bindWorkers(address));
+                } catch (IOException | RuntimeException e) {
+                    if (addresses.size() == 1 || ListenAddresses.isLocal(address)) {
+                        throw e;
+                    }
+                    LOG.warn("TURN relay skips UDP {} (address gone while starting): {}", address.getHostAddress(),
+                            e.toString());
+                }
+            }
+            if (byAddress.isEmpty()) {
+                throw new IOException("no address left to listen on among " + addresses);
             }
         } catch (IOException | RuntimeException e) {
             closeAll();
