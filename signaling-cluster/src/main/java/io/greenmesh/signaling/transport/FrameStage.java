@@ -38,7 +38,9 @@ import scala.runtime.BoxedUnit;
  *   <li>out: frames through a queue of at most {@code outboundQueue} messages (allocated only when the client does
  *       not keep up); overflowing it cuts the connection as a slow reader;
  *   <li>{@link Connection.Close} sends a Close with its code after the queued frames and waits briefly for the
- *       client's Close; either side ending ends both, then the actor hears {@link Connection.Handler#closed()} once.
+ *       client's Close (after a drain's 1013 the client's messages until then are still read: none is lost to a
+ *       node shutting down); either side ending ends both, then the actor hears {@link Connection.Handler#closed()}
+ *       once.
  * </ul>
  */
 public final class FrameStage extends GraphStage<FlowShape<FrameEvent, FrameEvent>> {
@@ -104,6 +106,11 @@ public final class FrameStage extends GraphStage<FlowShape<FrameEvent, FrameEven
     private ArrayDeque<FrameStart> queued;
     private int queuedMessages;
     private boolean closeSent;
+    /**
+     * After a drain's Close (1013): the client's messages sent before it saw the Close are still read and handed to
+     * the actor, so that a node shutting down loses none of them; its Close (or the timeout) ends the connection.
+     */
+    private boolean readingAfterClose;
     private boolean finished;
 
     Logic() {
@@ -168,7 +175,7 @@ public final class FrameStage extends GraphStage<FlowShape<FrameEvent, FrameEven
     // ---------------------------------------------------------------- in
 
     private void onFrameEvent(FrameEvent event) {
-      if (closeSent) {
+      if (closeSent && !readingAfterClose) {
         // Waiting for the client's Close: its data no longer counts, its Close ends the connection.
         if (event instanceof FrameStart start && start.header().opcode().code() == 0x8) {
           finish();
@@ -268,7 +275,11 @@ public final class FrameStage extends GraphStage<FlowShape<FrameEvent, FrameEven
 
     private void onControl(ByteString payload) {
       switch (frameOpcode) {
-        case 0x9 -> emit(FrameEvent$.MODULE$.fullFrame(PONG, NO_MASK, payload, true, false, false, false));
+        case 0x9 -> {
+          if (!closeSent) {
+            emit(FrameEvent$.MODULE$.fullFrame(PONG, NO_MASK, payload, true, false, false, false));
+          }
+        }
         case 0x8 -> {
           // The client closes: echo its code (RFC 6455 §5.5.1), then the connection ends.
           int code = payload.size() >= 2 ? ((payload.apply(0) & 0xFF) << 8) | (payload.apply(1) & 0xFF)
@@ -309,13 +320,19 @@ public final class FrameStage extends GraphStage<FlowShape<FrameEvent, FrameEven
     /** Sends a Close after what is queued; the connection ends on the client's Close, or after a timeout. */
     private void close(int code, String reason) {
       if (closeSent) {
+        // The client's Close, or a protocol error while reading after a drain's Close: read nothing more.
+        readingAfterClose = false;
+        awaitingAck = false;
         return;
       }
       closeSent = true;
-      awaitingAck = false;
+      readingAfterClose = code == Connection.TRY_AGAIN_LATER;
+      if (!readingAfterClose) {
+        awaitingAck = false;
+      }
       emit(FrameEvent$.MODULE$.closeFrame(code, reason, NO_MASK));
       scheduleOnce("close-timeout", CLOSE_TIMEOUT);
-      if (!isClosed(IN) && !hasBeenPulled(IN)) {
+      if (!awaitingAck && !isClosed(IN) && !hasBeenPulled(IN)) {
         pull(IN);
       }
     }

@@ -174,6 +174,63 @@ class InJvmClusterTest {
     }
   }
 
+  /**
+   * A node shutting down closes its clients' connections with 1013 so they resume elsewhere. What a client sent
+   * before it saw that Close is still read and delivered: here a client on the draining node trickles a burst of
+   * candidates (within its message budget) across the moment of the drain, and its peer on another node gets every
+   * one whose send completed.
+   */
+  @Test
+  void aDrainingNodeStillDeliversWhatItsClientsSentBeforeTheirClose() throws Exception {
+    String room = "drain-" + UUID.randomUUID().toString().substring(0, 8);
+    WsClient b = client(0);
+    String bId = b.join(room, "b").get("peerId").asText();
+    WsClient a = client(2);
+    a.join(room, "a");
+    b.expect("peer-joined");
+    Thread shutdown = new Thread(() -> nodes.get(2).close(), "node-2 shutdown");
+    int lastSent = 0;
+    for (int n = 1; n <= 180 && !a.closed().isDone(); n++) {
+      if (n == 20) {
+        shutdown.start();
+      }
+      try {
+        a.send("{\"type\":\"signal\",\"to\":\"" + bId + "\",\"data\":" + n + "}");
+        lastSent = n;
+      } catch (RuntimeException closedMeanwhile) {
+        break;
+      }
+      Thread.sleep(1);
+    }
+    assertEquals(1013, a.closed().get(15, TimeUnit.SECONDS), "the draining node asks its client to try elsewhere");
+    java.util.Set<Integer> got = new java.util.TreeSet<>();
+    List<String> others = new ArrayList<>();
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (got.size() < lastSent && System.nanoTime() < deadline) {
+      JsonNode m = b.nextOrNull(Duration.ofMillis(200));
+      if (m != null && m.path("type").asText().equals("signal")) {
+        got.add(m.get("data").asInt());
+      } else if (m != null) {
+        others.add(m.toString());
+      }
+    }
+    System.out.println("drain: the client's last completed send was #" + lastSent + ", its peer got " + got.size());
+    assertTrue(lastSent > 20, "the burst overlapped the shutdown");
+    for (int n = 1; n <= lastSent; n++) {
+      assertTrue(got.contains(n), "signal #" + n + " of " + lastSent + " sent before the Close was lost; got " + got
+          + ", and " + others + "; the sender got " + drainInbox(a));
+    }
+    shutdown.join(30_000);
+  }
+
+  private static List<String> drainInbox(WsClient c) {
+    List<String> out = new ArrayList<>();
+    for (JsonNode m = c.nextOrNull(Duration.ofMillis(50)); m != null; m = c.nextOrNull(Duration.ofMillis(50))) {
+      out.add(m.toString());
+    }
+    return out;
+  }
+
   /** Resumes as a client does: retrying while the cluster is still re-homing the room, up to a deadline. */
   private static JsonNode resume(WsClient c, String token, Duration within) {
     long deadline = System.nanoTime() + within.toNanos();

@@ -72,6 +72,17 @@ final class IcePaths {
           byTransport(node, "greenmesh.turn.relayed.bytes"));
     }
 
+    /** Every non-zero counter of the node's TURN relay with its tags, for failure messages. */
+    static String meters(GreenMeshNode node) {
+      StringBuilder out = new StringBuilder();
+      for (io.micrometer.core.instrument.Meter m : node.telemetry().registry().getMeters()) {
+        if (m.getId().getName().startsWith("greenmesh.turn") && m instanceof Counter c && c.count() > 0) {
+          out.append(m.getId().getName()).append(m.getId().getTags()).append('=').append((long) c.count()).append("; ");
+        }
+      }
+      return out.toString();
+    }
+
     private static Map<String, Double> byTransport(GreenMeshNode node, String name) {
       Map<String, Double> sums = new TreeMap<>();
       for (Counter c : node.telemetry().registry().get(name).counters()) {

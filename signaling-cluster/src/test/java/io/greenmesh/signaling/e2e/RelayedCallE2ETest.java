@@ -136,7 +136,14 @@ class RelayedCallE2ETest {
     System.out.printf("relayed call (%s) set up %d ms after the first page opened%n", relayProtocol,
         Duration.between(opened, call.upAt()).toMillis());
 
-    String turnLog = coturn == null ? "" : "\ncoturn: " + coturn.log();
+    // What the relay saw, for a failure message: coturn's log, or every non-zero TURN meter of the embedded relay
+    // (requests answered and refused by reason, unauthenticated answers dropped), read when the message is built.
+    Object turnLog = new Object() {
+      @Override
+      public String toString() {
+        return coturn == null ? "\nembedded relay: " + RelayCounters.meters(node) : "\ncoturn: " + coturn.log();
+      }
+    };
     for (DemoPage page : List.of(ada, bob)) {
       List<Map<String, Object>> pairs =
           IcePaths.awaitRelayedOver(relayProtocol, page, 1, network, Duration.ofSeconds(15), turnLog);
