@@ -47,7 +47,10 @@ LOCK=${BENCH_LOCK:-/tmp/greenmesh-bench.lock}
 OUT=${BENCH_OUT:-$ROOT/load-tests/target/bench-$([ "$KIND" = handshake ] && echo handshake || echo peerjs)}
 NPM_PREFIX=$ROOT/load-tests/target/npm-peer
 
-NODE_JVM=(-Xms1g -Xmx1g -XX:+UseG1GC)
+# BENCH_NODE_OPTS: extra JVM options for the GreenMesh node (an A/B of one setting, e.g.
+# "-Dpekko.actor.default-dispatcher.fork-join-executor.parallelism-max=2"), split on spaces.
+read -r -a NODE_EXTRA <<<"${BENCH_NODE_OPTS:-}"
+NODE_JVM=(-Xms1g -Xmx1g -XX:+UseG1GC "${NODE_EXTRA[@]}")
 LOADGEN_JVM=(-Xms1g -Xmx1g -XX:+UseG1GC)
 
 REF=${BENCH_REF:-HEAD}

@@ -154,7 +154,39 @@ final class CallLoad implements AutoCloseable {
   /** The summary with every failure spelt out. */
   String details() {
     return summary() + "\n  joins failed: " + joinsFailed + "\n  sessions lost: " + sessionsLost
-        + "\n  peer-left seen: " + peerLeftSeen();
+        + "\n  peer-left seen: " + peerLeftSeen() + "\n  missing signals: " + missingSignals()
+        + "\n  errors seen by the pairs: " + pairErrors();
+  }
+
+  /** Per direction, the numbers of the signals sent and not received, with when each was sent. */
+  private List<String> missingSignals() {
+    List<String> out = new ArrayList<>();
+    for (Peer[] pair : pairs) {
+      for (int i = 0; i < 2; i++) {
+        Peer from = pair[i];
+        Peer to = pair[1 - i];
+        java.util.Set<Long> got = from.peerId == null ? java.util.Set.of()
+            : to.distinct.getOrDefault(from.peerId, java.util.Set.of());
+        for (long n = 1; n <= from.sent.get(); n++) {
+          if (!got.contains(n)) {
+            Long at = from.sentAt.get(n);
+            out.add(from.name + "->" + to.name + " #" + n + (at == null ? "" : " sent "
+                + (System.nanoTime() - at) / 1_000_000 + " ms ago"));
+          }
+        }
+      }
+    }
+    return out;
+  }
+
+  private List<String> pairErrors() {
+    List<String> out = new ArrayList<>();
+    for (Peer[] pair : pairs) {
+      for (Peer p : pair) {
+        p.errors.forEach(e -> out.add(p.name + ": " + e));
+      }
+    }
+    return out;
   }
 
   @Override
@@ -181,6 +213,8 @@ final class CallLoad implements AutoCloseable {
     final Map<String, java.util.Set<Long>> distinct = new ConcurrentHashMap<>();
     final List<long[]> deliveries = new CopyOnWriteArrayList<>();
     final List<String> peerLeft = new CopyOnWriteArrayList<>();
+    final Map<Long, Long> sentAt = new ConcurrentHashMap<>();
+    final List<String> errors = new CopyOnWriteArrayList<>();
     volatile Peer partner;
 
     Peer(String name) {
@@ -212,6 +246,7 @@ final class CallLoad implements AutoCloseable {
         return;
       }
       long n = sent.incrementAndGet();
+      sentAt.put(n, System.nanoTime());
       try {
         c.send("{\"type\":\"signal\",\"to\":\"" + to.peerId + "\",\"data\":{\"n\":" + n + ",\"at\":" + System.nanoTime()
             + "}}");
@@ -236,6 +271,8 @@ final class CallLoad implements AutoCloseable {
         received.computeIfAbsent(from, k -> new AtomicLong()).incrementAndGet();
         distinct.computeIfAbsent(from, k -> ConcurrentHashMap.newKeySet()).add(m.at("/data/n").asLong());
         deliveries.add(new long[] {m.at("/data/at").asLong(), System.nanoTime()});
+      } else if (type.equals("error")) {
+        errors.add(m.toString());
       } else if (type.equals("peer-left") && partner != null && m.path("peerId").asText().equals(partner.peerId)) {
         // Newcomers come and go; only the partner leaving means a lost session.
         peerLeft.add(name + " saw its partner " + partner.name + " leave");

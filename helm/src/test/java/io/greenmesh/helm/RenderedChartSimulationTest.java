@@ -324,7 +324,7 @@ class RenderedChartSimulationTest {
   /** After a change, waits until the calls are whole again: every peer connected, every signal delivered. */
   private static void settle(CallLoad load) {
     Net.await("every session connected and every signal delivered", Duration.ofSeconds(45),
-        () -> load.allConnected() && load.undelivered() == 0, load::details);
+        () -> load.allConnected() && load.undelivered() == 0, () -> load.details() + cluster.warnings(8));
   }
 
   /** Waits up to {@code patience} for every signal to arrive; returns how many did not. */

@@ -77,6 +77,19 @@ final class SimulatedCluster implements AutoCloseable {
     return pods.values().stream().filter(p -> !p.gone()).toList();
   }
 
+  /** Every pod's, the stopped ones' too, last warnings and errors: what to read when a scenario fails. */
+  String warnings(int perPod) {
+    StringBuilder out = new StringBuilder();
+    for (SimulatedPod p : pods.values()) {
+      List<String> w = p.warnings(perPod);
+      if (!w.isEmpty()) {
+        out.append("\n  ").append(p.name).append(p.gone() ? " (gone)" : "").append(":\n    ")
+            .append(String.join("\n    ", w));
+      }
+    }
+    return out.toString();
+  }
+
   List<SimulatedPod.Termination> terminations() {
     return List.copyOf(terminations);
   }

@@ -497,6 +497,17 @@ final class SimulatedPod {
     }
   }
 
+  /** The last {@code max} warnings and errors of this pod's log (dead letters among them), for failure messages. */
+  List<String> warnings(int max) {
+    try {
+      List<String> hits = Files.readAllLines(log()).stream()
+          .filter(l -> l.contains("WARN") || l.contains("ERROR") || l.contains("dead letter")).toList();
+      return hits.subList(Math.max(0, hits.size() - max), hits.size());
+    } catch (IOException e) {
+      return List.of();
+    }
+  }
+
   private static String quote(String s) {
     return "'" + s.replace("'", "'\\''") + "'";
   }
