@@ -114,6 +114,7 @@ class RenderedChartSimulationTest {
   @Test
   @Order(2)
   void theApiStandInAnswersOnlyWhatTheRenderedRoleAllows() throws Exception {
+    installedAt(cluster.release());
     SimulatedPod pod = cluster.pods(signaling).get(0);
     Path token = Chart.root().resolve("helm/target/chart-simulation").resolve(pod.name).resolve("serviceaccount/token");
     String bearer = Files.readString(token);
@@ -144,6 +145,7 @@ class RenderedChartSimulationTest {
   @Test
   @Order(3)
   void helmUpgradeRollsOneReplicaAtATimeAndEverySessionResumes() {
+    installedAt(cluster.release());
     RenderedRelease next = RenderedRelease.renderAppVersion(NEXT_VERSION, "");
     Deployment d = next.one(Deployment.class, "-signaling");
     int replicas = d.getSpec().getReplicas();
@@ -185,6 +187,7 @@ class RenderedChartSimulationTest {
     assertEquals(SimulatedCluster.hash(three.one(Deployment.class, "-signaling").getSpec().getTemplate()),
         SimulatedCluster.hash(five.one(Deployment.class, "-signaling").getSpec().getTemplate()),
         "changing replicaCount must scale the Deployment, not change its pod template (which restarts every pod)");
+    installedAt(three);
     try (CallLoad load = load()) {
       SimulatedCluster.sleep(3000);
       List<SimulatedPod> before = cluster.pods(signaling);
@@ -222,6 +225,7 @@ class RenderedChartSimulationTest {
   @Test
   @Order(5)
   void aPartitionKeepsTheMajorityServesNoRoomOnBothSidesAndTheMinoritysClientsResumeThere() {
+    installedAt(cluster.release());
     List<SimulatedPod> pods = cluster.pods(signaling);
     assertEquals(3, pods.size());
     SimulatedPod minority = pods.get(0);
@@ -287,6 +291,7 @@ class RenderedChartSimulationTest {
   @Test
   @Order(6)
   void theHostNetworkRelayAdvertisesTheAddressAndPortsTheManifestsOpen() {
+    installedAt(cluster.release());
     DaemonSet ds = cluster.release().one(DaemonSet.class, "-turn");
     assertTrue(ds.getSpec().getTemplate().getSpec().getHostNetwork(), "the default relay shape is hostNetwork");
     SimulatedPod relay = cluster.pods(ds.getMetadata().getName()).get(0);
@@ -316,6 +321,16 @@ class RenderedChartSimulationTest {
   }
 
   // ---- helpers ----
+
+  /**
+   * The scenarios run in order on one cluster; when surefire reruns a failed one (see test.sh), the class starts
+   * afresh with nothing installed, so the rerun first installs the release the scenario starts from.
+   */
+  private static void installedAt(RenderedRelease release) {
+    if (cluster.pods(signaling).isEmpty()) {
+      cluster.apply(release, Duration.ofSeconds(150));
+    }
+  }
 
   private static CallLoad load() {
     return new CallLoad(() -> cluster.pick("-signaling", "http"), 4);
