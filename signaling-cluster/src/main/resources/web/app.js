@@ -197,7 +197,7 @@ async function startCall() {
   // Test hook: the client, its stats, and a log of what it reported (without media objects).
   const events = [];
   window.greenmeshDemo = { client, stats: () => client.stats(), events };
-  for (const type of ['welcome', 'peer-joined', 'peer-left', 'connection-state', 'path', 'carbon-report', 'report',
+  for (const type of ['welcome', 'peer-joined', 'peer-left', 'connection-state', 'path', 'relay-upgrade', 'carbon-report', 'report',
     'error', 'reconnecting', 'resumed', 'closed']) {
     client.addEventListener(type, (e) => {
       if (events.length >= 500) events.shift();

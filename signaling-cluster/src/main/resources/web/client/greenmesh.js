@@ -12,6 +12,9 @@ export const PROTOCOL_VERSION = 1;
 
 const CANDIDATE_TYPES = new Set(['host', 'srflx', 'prflx', 'relay']);
 const OUTBOX_LIMIT = 256;
+// How long a link is connected before a TURN/TCP selection is questioned: long enough for libwebrtc to have moved to a
+// UDP relay pair that was already writable (it switches to a higher-priority pair by itself).
+const RELAY_UPGRADE_DELAY_MS = 2000;
 
 const DEFAULTS = Object.freeze({
   iceTransportPolicy: 'all',
@@ -45,7 +48,8 @@ export class GreenMeshError extends Error {
  * One mesh call in one room.
  *
  * Events (payload in `event.detail`): welcome, peer-joined, peer-left, track, stream, connection-state, path,
- * carbon-report, broadcast, report (a traffic report was sent), error, reconnecting, resumed, closed, state.
+ * relay-upgrade (a relay/TCP link probes UDP once), carbon-report, broadcast, report (a traffic report was sent),
+ * error, reconnecting, resumed, closed, state.
  */
 export class GreenMeshClient extends EventTarget {
   /**
@@ -517,6 +521,7 @@ export class GreenMeshClient extends EventTarget {
         ignoreOffer: false,
         isSettingRemoteAnswerPending: false,
         tracksAttached: false,
+        relayUpgradeTried: false, // see _upgradeRelay
         pendingCandidates: [],
         inbox: Promise.resolve(),
         stream: null,
@@ -593,6 +598,7 @@ export class GreenMeshClient extends EventTarget {
       if (state === 'connected') {
         this._refreshPath(peer);
         setTimeout(() => this._refreshPath(peer), 1000);
+        setTimeout(() => this._upgradeRelay(peer, pc).catch(() => {}), RELAY_UPGRADE_DELAY_MS);
         // The server counts from a link's first report on: report as soon as it is up.
         this._reportSoon();
       } else if (state === 'failed') {
@@ -674,6 +680,29 @@ export class GreenMeshClient extends EventTarget {
   }
 
   // ---------------------------------------------------------------- stats, path and traffic reports
+
+  /**
+   * TURN over TCP (or TLS) is the fallback for networks that block UDP, but libwebrtc also ends up there when its UDP
+   * allocation lost a race or its port was pruned (seen on fast links where the TCP allocation answers first), and
+   * then stays: it never probes UDP again. A link that settled on a TCP relay while a UDP TURN URL is offered gets one
+   * ICE restart, which gathers afresh and keeps media on the old pair until a new one works; where UDP really is
+   * blocked it settles on TCP again and is not restarted twice.
+   */
+  async _upgradeRelay(peer, pc) {
+    if (peer.pc !== pc || peer.relayUpgradeTried || this._peers.get(peer.peerId) !== peer) return;
+    if (pc.connectionState !== 'connected' || !this._offersUdpRelay()) return;
+    const s = await peerStats(peer);
+    if (s.localCandidateType !== 'relay' || (s.relayProtocol !== 'tcp' && s.relayProtocol !== 'tls')) return;
+    peer.relayUpgradeTried = true;
+    this._emit('relay-upgrade', { peerId: peer.peerId, relayProtocol: s.relayProtocol });
+    pc.restartIce();
+  }
+
+  /** Whether the ICE servers include a TURN URL over UDP (`turn:` without `transport=`, or with `transport=udp`). */
+  _offersUdpRelay() {
+    return (this.iceServers ?? []).some((server) => [].concat(server.urls ?? []).some((url) =>
+      typeof url === 'string' && url.startsWith('turn:') && !/[?&]transport=(?!udp\b)/i.test(url)));
+  }
 
   async _refreshPath(peer, known) {
     if (!peer.pc || this._peers.get(peer.peerId) !== peer) return;
@@ -799,6 +828,7 @@ async function readPeerStats(peer) {
     localAddress: null,
     remoteAddress: null,
     protocol: null,
+    relayProtocol: null,
     bytesSent: 0,
     bytesReceived: 0,
     framesDecoded: 0,
@@ -846,6 +876,7 @@ async function readPeerStats(peer) {
     out.localAddress = local ? `${local.address ?? local.ip}:${local.port}` : null;
     out.remoteAddress = remote ? `${remote.address ?? remote.ip}:${remote.port}` : null;
     out.protocol = local?.protocol ?? null;
+    out.relayProtocol = local?.relayProtocol ?? null;
     out.roundTripTimeMs = pair.currentRoundTripTime != null ? Math.round(pair.currentRoundTripTime * 1000) : null;
     if (out.localCandidateType && out.remoteCandidateType) {
       const relayed = out.localCandidateType === 'relay' || out.remoteCandidateType === 'relay';

@@ -92,6 +92,12 @@ public final class HeadlessChromium implements AutoCloseable {
         "--window-size=1280,720",
         "--remote-debugging-pipe");
     options.addArguments(extraArguments);
+    // For investigating one run, e.g. libwebrtc's ICE logs: GREENMESH_E2E_CHROMIUM_ARGS="--enable-logging
+    // --log-file=/tmp/chromium.log --vmodule=turn_port=4,basic_port_allocator=4,p2p_transport_channel=3"
+    String debugArguments = System.getenv("GREENMESH_E2E_CHROMIUM_ARGS");
+    if (debugArguments != null && !debugArguments.isBlank()) {
+      options.addArguments(debugArguments.trim().split("\\s+"));
+    }
     ChromeDriverService service = new ChromeDriverService.Builder()
         .usingDriverExecutable(CHROMEDRIVER.toFile())
         .usingAnyFreePort()

@@ -149,6 +149,26 @@ class RelayedCallE2ETest {
           IcePaths.awaitRelayedOver(relayProtocol, page, 1, network, Duration.ofSeconds(15), turnLog);
       System.out.println("selected pair: " + pairs);
     }
+    if (relayProtocol.equals("tcp")) {
+      // A link on relay/TCP while a UDP TURN URL is offered probes UDP with one ICE restart (greenmesh.js
+      // _upgradeRelay); with UDP blocked it settles on relay/TCP again and is not restarted a second time.
+      for (DemoPage page : List.of(ada, bob)) {
+        eventually("the relay/TCP link probes UDP once", Duration.ofSeconds(10),
+            () -> page.events("relay-upgrade").size() == 1);
+        IcePaths.awaitRelayedOver("tcp", page, 1, network, Duration.ofSeconds(20), turnLog);
+      }
+      try {
+        Thread.sleep(3000); // time for a second restart, which must not come
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    for (DemoPage page : List.of(ada, bob)) {
+      // Never more than one relay upgrade per link.
+      List<Object> upgrades = page.events("relay-upgrade");
+      System.out.println("relay-upgrade (one ICE restart from relay/TCP): " + upgrades);
+      assertTrue(upgrades.size() <= 1, () -> "at most one relay upgrade per link: " + upgrades);
+    }
     for (Map<String, Object> link : List.of(call.adaSeesBob(), call.bobSeesAda())) {
       assertEquals("relayed", link.get("path"), () -> "path: " + link);
       assertTrue(number(link, "framesDecoded") > 0, () -> "video decoded: " + link);

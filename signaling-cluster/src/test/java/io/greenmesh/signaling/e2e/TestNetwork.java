@@ -113,12 +113,22 @@ public final class TestNetwork implements AutoCloseable {
     must(List.of(ip, "-n", namespace, "addr", "add", inside + "/30", "dev", namespaceLink));
     must(List.of(ip, "-n", namespace, "link", "set", "lo", "up"));
     must(List.of(ip, "-n", namespace, "link", "set", namespaceLink, "up"));
-    // The namespace has lo and its veth end, and routes loopback and its /30, nothing else (no default route).
+    // A user's host has a default route, and libwebrtc treats a host without one differently (it finds no default
+    // local address and gathers on loopback too, whose UDP sockets fail and are closed). So the namespace gets a
+    // default route through the root end, and a firewall rule that drops, inside the namespace, every packet for
+    // anything but the suite's range: nothing a browser sends can leave 198.18.0.0/15.
+    if (!Files.isExecutable(IPTABLES)) {
+      unusable(IPTABLES + " is missing (Debian: apt-get install -y iptables)");
+    }
+    must(List.of(ip, "netns", "exec", namespace, IPTABLES.toString(), "-w", "-A", "OUTPUT", "-o", namespaceLink,
+        "!", "-d", "198.18.0.0/15", "-j", "DROP"));
+    must(List.of(ip, "-n", namespace, "route", "add", "default", "via", host, "dev", namespaceLink));
+    // The namespace has lo and its veth end, and routes loopback, its /30 and a default through the root end.
     String links = output(List.of(ip, "-n", namespace, "-o", "link", "show")).strip();
     assertTrue(links.lines().allMatch(l -> l.matches("\\d+: (lo|" + namespaceLink + "@\\S+): .*")),
         () -> "unexpected interface in " + namespace + ": " + links);
     String routes = output(List.of(ip, "-n", namespace, "-4", "route", "show")).strip();
-    assertTrue(routes.lines().allMatch(r -> r.startsWith(subnet() + " ")),
+    assertTrue(routes.lines().allMatch(r -> r.startsWith(subnet() + " ") || r.startsWith("default via " + host + " ")),
         () -> "unexpected IPv4 route in " + namespace + ": " + routes);
     String routes6 = output(List.of(ip, "-n", namespace, "-6", "route", "show")).strip();
     assertTrue(routes6.lines().allMatch(r -> r.contains(" dev lo ")),
