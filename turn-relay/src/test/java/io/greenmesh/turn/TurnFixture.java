@@ -107,8 +107,12 @@ final class TurnFixture implements AutoCloseable {
 
     /** A UDP client with its own port on the client address, with {@code id}'s REST credentials. */
     TestTurnClient udpClient(String id) throws IOException {
-        return TestTurnClient.udp(clientTarget(), server.udpPort())
-                .credentials(SECRET, clock.millis() / 1000 + 3600, id);
+        return udpClient(id, clock.millis() / 1000 + 3600);
+    }
+
+    /** As {@link #udpClient(String)} with a given expiry: the same username a browser keeps for its credential. */
+    TestTurnClient udpClient(String id, long expiryEpochSeconds) throws IOException {
+        return TestTurnClient.udp(clientTarget(), server.udpPort()).credentials(SECRET, expiryEpochSeconds, id);
     }
 
     TestTurnClient tcpClient() throws IOException {

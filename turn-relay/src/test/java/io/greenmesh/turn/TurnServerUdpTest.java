@@ -147,6 +147,56 @@ class TurnServerUdpTest {
         }
     }
 
+    /**
+     * A browser's DTLS association outlives the pair it was made on: ICE moves it to another of the user's
+     * allocations (a UDP relay pair after a TCP one, an ICE restart) and SRTP follows with no new handshake. The mark
+     * is the user's; another user still needs a handshake of its own, and the mark is forgotten a permission
+     * lifetime after the user's last allocation ends.
+     */
+    @Test
+    void srtpFollowsTheCallToAnotherAllocationOfTheSameUserButNotToAnotherUser() throws Exception {
+        long expiry = turn.clock.millis() / 1000 + 3600;
+        try (TestTurnClient first = turn.udpClient("ada", expiry); TestTurnClient second = turn.udpClient("ada", expiry);
+             TestTurnClient stranger = turn.udpClient("eve")) {
+            for (TestTurnClient client : List.of(first, second, stranger)) {
+                client.allocate();
+                client.channelBind(0x4000, turn.peerAddress());
+            }
+            first.sendChannelData(0x4000, DTLS_HANDSHAKE);
+            assertArrayEquals(DTLS_HANDSHAKE, TurnFixture.payload(turn.peerReceive(2000)));
+
+            second.sendChannelData(0x4000, SRTP);
+            assertArrayEquals(SRTP, TurnFixture.payload(turn.peerReceive(2000)), "the user's other allocation");
+            stranger.sendChannelData(0x4000, SRTP);
+            assertNull(turn.peerReceive(300), "another user without a handshake");
+            assertEquals(1, turn.counter("greenmesh.turn.dropped.packets", "reason", "before_dtls_handshake"));
+
+            // An ICE restart: the old allocations end, a new one comes within a permission lifetime.
+            first.refresh(0);
+            second.refresh(0);
+            turn.clock.advance(java.time.Duration.ofSeconds(60));
+            turn.awaitActive(1);
+            try (TestTurnClient restarted = turn.udpClient("ada", expiry)) {
+                restarted.allocate();
+                restarted.channelBind(0x4000, turn.peerAddress());
+                restarted.sendChannelData(0x4000, SRTP);
+                assertArrayEquals(SRTP, TurnFixture.payload(turn.peerReceive(2000)), "after an ICE restart");
+                restarted.refresh(0);
+            }
+            Thread.sleep(100); // the reaper sees the user idle
+            // Forgotten once the user has held nothing for a permission lifetime (300 s).
+            turn.clock.advance(java.time.Duration.ofSeconds(301));
+            Thread.sleep(200); // a few reaper rounds (every 20 ms)
+            try (TestTurnClient later = turn.udpClient("ada", expiry)) {
+                later.allocate();
+                later.channelBind(0x4000, turn.peerAddress());
+                later.sendChannelData(0x4000, SRTP);
+                assertNull(turn.peerReceive(300), "a user idle past the permission lifetime needs a new handshake");
+            }
+            assertEquals(2, turn.counter("greenmesh.turn.dropped.packets", "reason", "before_dtls_handshake"));
+        }
+    }
+
     @Test
     void packetsFromPeersWithoutPermissionAreDropped() throws Exception {
         try (TestTurnClient client = turn.udpClient()) {

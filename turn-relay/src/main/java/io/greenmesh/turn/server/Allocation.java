@@ -14,7 +14,7 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class Allocation {
 
     private final FiveTuple fiveTuple;
-    private final String username;
+    private final TurnUser user;
     private final byte[] key;
     private final byte[] allocateTransactionId;
     private final RelaySocket relay;
@@ -30,11 +30,11 @@ public final class Allocation {
     private volatile boolean closed;
     private volatile io.greenmesh.turn.attribute.ReservationToken reservation;
 
-    Allocation(FiveTuple fiveTuple, String username, byte[] key, byte[] allocateTransactionId, RelaySocket relay,
+    Allocation(FiveTuple fiveTuple, TurnUser user, byte[] key, byte[] allocateTransactionId, RelaySocket relay,
                InetSocketAddress relayedAddress, ClientSink sink, long bandwidthBytesPerSecond, long nowMillis,
                long expiresAtMillis) {
         this.fiveTuple = fiveTuple;
-        this.username = username;
+        this.user = user;
         this.key = key.clone();
         this.allocateTransactionId = allocateTransactionId.clone();
         this.relay = relay;
@@ -51,7 +51,12 @@ public final class Allocation {
     }
 
     public String username() {
-        return username;
+        return user.name();
+    }
+
+    /** The user this allocation belongs to; its DTLS mark opens every allocation of the user to SRTP. */
+    public TurnUser user() {
+        return user;
     }
 
     byte[] key() {

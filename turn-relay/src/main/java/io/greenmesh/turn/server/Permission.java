@@ -4,14 +4,13 @@ import java.net.InetAddress;
 
 /**
  * A permission (RFC 8656 §9): the peer IP address (already normalised by the address policy) that may exchange
- * data with an allocation, with its expiry and whether a DTLS handshake record has been seen on it.
+ * data with an allocation, with its expiry. (Whether SRTP may pass is the allocation's user's, see {@link TurnUser}.)
  */
 public final class Permission {
 
     private final InetAddress peer;
     private final byte[] peerBytes;
     private volatile long expiresAtMillis;
-    private volatile boolean dtlsSeen;
 
     Permission(InetAddress peer, long expiresAtMillis) {
         this.peer = peer;
@@ -34,15 +33,5 @@ public final class Permission {
 
     void refresh(long expiresAtMillis) {
         this.expiresAtMillis = expiresAtMillis;
-    }
-
-    public boolean dtlsSeen() {
-        return dtlsSeen;
-    }
-
-    public void markDtlsSeen() {
-        if (!dtlsSeen) {
-            dtlsSeen = true;
-        }
     }
 }

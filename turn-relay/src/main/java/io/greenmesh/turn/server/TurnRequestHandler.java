@@ -293,7 +293,7 @@ public final class TurnRequestHandler {
             metrics.allocationRefused("no_relay_port");
             return error(request, ErrorCode.INSUFFICIENT_CAPACITY);
         }
-        Allocation allocation = new Allocation(tuple, request.username(), request.key(), message.transactionId(),
+        Allocation allocation = new Allocation(tuple, table.user(request.username()), request.key(), message.transactionId(),
                 relay, relayed, sink, settings.bandwidthPerAllocation(), now, now + lifetime * 1000);
         table.add(allocation);
         relaySockets.activate(allocation);
@@ -452,6 +452,8 @@ public final class TurnRequestHandler {
     public void reap() {
         long now = clock.millis();
         reservations.purge(now);
+        // A user's DTLS mark outlives its last allocation by a permission lifetime: an ICE restart reallocates.
+        table.forgetIdleUsers(settings.permissionLifetime().toMillis(), now);
         long idle = settings.idleTimeout().toMillis();
         for (Allocation allocation : table.snapshot()) {
             if (allocation.due(now, idle)) {

@@ -11,6 +11,7 @@ import io.greenmesh.turn.server.ChannelBinding;
 import io.greenmesh.turn.server.ClientTransport;
 import io.greenmesh.turn.server.PeerDataPath;
 import io.greenmesh.turn.server.Permission;
+import io.greenmesh.turn.server.TurnUser;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
@@ -70,7 +71,7 @@ public final class DataPath implements PeerDataPath {
 
     private void toPeer(Allocation allocation, Permission permission, ByteBuffer buf, int offset, int length,
                         InetSocketAddress peer, ClientTransport transport, long now) {
-        if (!admit(permission, buf, offset, length)) {
+        if (!admit(allocation.user(), buf, offset, length)) {
             return;
         }
         if (!allocation.spend(length)) {
@@ -98,7 +99,7 @@ public final class DataPath implements PeerDataPath {
             metrics.dropped("no_permission");
             return;
         }
-        if (!admit(permission, buf, HEADROOM, length)) {
+        if (!admit(allocation.user(), buf, HEADROOM, length)) {
             return;
         }
         if (!allocation.spend(length)) {
@@ -126,14 +127,14 @@ public final class DataPath implements PeerDataPath {
         metrics.relayed(Direction.PEER_TO_CLIENT, allocation.sink().transport(), length);
     }
 
-    /** The encrypted-only check; a DTLS handshake record opens the permission to SRTP. */
-    private boolean admit(Permission permission, ByteBuffer buf, int offset, int length) {
+    /** The encrypted-only check; a DTLS handshake record opens the user's allocations to SRTP. */
+    private boolean admit(TurnUser user, ByteBuffer buf, int offset, int length) {
         if (mode == EnforcementMode.OFF) {
             return true;
         }
-        PayloadVerdict verdict = PayloadClassifier.classify(buf, offset, length, permission.dtlsSeen());
+        PayloadVerdict verdict = PayloadClassifier.classify(buf, offset, length, user.dtlsSeen());
         if (verdict == PayloadVerdict.DTLS_HANDSHAKE) {
-            permission.markDtlsSeen();
+            user.markDtlsSeen();
         }
         if (verdict.relay()) {
             return true;
