@@ -197,8 +197,8 @@ async function startCall() {
   // Test hook: the client, its stats, and a log of what it reported (without media objects).
   const events = [];
   window.greenmeshDemo = { client, stats: () => client.stats(), events };
-  for (const type of ['welcome', 'peer-joined', 'peer-left', 'connection-state', 'path', 'relay-upgrade', 'carbon-report', 'report',
-    'error', 'reconnecting', 'resumed', 'closed']) {
+  for (const type of ['welcome', 'peer-joined', 'peer-left', 'connection-state', 'path', 'relay-upgrade',
+    'ice-candidate-error', 'carbon-report', 'report', 'error', 'reconnecting', 'resumed', 'closed']) {
     client.addEventListener(type, (e) => {
       if (events.length >= 500) events.shift();
       events.push({ type, at: Date.now(), detail: JSON.parse(JSON.stringify(e.detail ?? null)) });

@@ -48,8 +48,9 @@ export class GreenMeshError extends Error {
  * One mesh call in one room.
  *
  * Events (payload in `event.detail`): welcome, peer-joined, peer-left, track, stream, connection-state, path,
- * relay-upgrade (a relay/TCP link probes UDP once), carbon-report, broadcast, report (a traffic report was sent),
- * error, reconnecting, resumed, closed, state.
+ * relay-upgrade (a relay/TCP link probes UDP once), ice-candidate-error (a STUN/TURN server did not give a
+ * candidate: url, errorCode, errorText), carbon-report, broadcast, report (a traffic report was sent), error,
+ * reconnecting, resumed, closed, state.
  */
 export class GreenMeshClient extends EventTarget {
   /**
@@ -579,6 +580,14 @@ export class GreenMeshClient extends EventTarget {
     });
     pc.addEventListener('icecandidate', ({ candidate }) => {
       this._signal(peer, { candidate: candidate ? candidate.toJSON() : null });
+    });
+    // What a TURN server answered instead of an allocation (401/486/...; 701: no answer): the one place a refused or
+    // unreachable relay shows, since gathering itself just yields fewer candidates.
+    pc.addEventListener('icecandidateerror', (e) => {
+      this._emit('ice-candidate-error', {
+        peerId: peer.peerId, url: e.url, errorCode: e.errorCode, errorText: e.errorText, address: e.address,
+        port: e.port,
+      });
     });
     pc.addEventListener('track', ({ track, streams }) => {
       let stream = streams[0];
