@@ -38,8 +38,8 @@ final class Browsers implements AutoCloseable {
   }
 
   /**
-   * A fresh browser (own profile, fake camera) in the test's namespace showing {@code url}; WebRTC may use loopback
-   * and namespace host candidates, and {@code url}'s origin counts as secure.
+   * A fresh browser (own profile, fake camera) in the test's namespace showing {@code url}; WebRTC uses the
+   * namespace's host candidates (not loopback), and {@code url}'s origin counts as secure.
    */
   DemoPage open(String url) {
     HeadlessChromium browser = start(url, List.of());
@@ -77,7 +77,7 @@ final class Browsers implements AutoCloseable {
   }
 
   private HeadlessChromium start(String url, List<String> extraArguments) {
-    List<String> arguments = new ArrayList<>(HeadlessChromium.LOOPBACK_WEBRTC);
+    List<String> arguments = new ArrayList<>(HeadlessChromium.UNMASKED_HOST_CANDIDATES);
     arguments.add(HeadlessChromium.secureOrigin(url));
     arguments.addAll(extraArguments);
     HeadlessChromium browser = HeadlessChromium.start(network, arguments);

@@ -29,12 +29,13 @@ public final class HeadlessChromium implements AutoCloseable {
 
   /**
    * Host candidates with their real addresses (Chromium otherwise hides them behind mDNS names that nothing
-   * resolves here, announcing them by multicast), loopback candidates allowed. Inside the {@link TestNetwork}
-   * namespace the only addresses are loopback and the namespace's end of the veth pair.
+   * resolves here, announcing them by multicast). Loopback stays off, as in every user's browser: with
+   * {@code --allow-loopback-in-peer-connection} libwebrtc also gathers on 127.0.0.1, and a peer connection whose
+   * UDP TURN allocation went out on that socket (closed at once, error 701) had only a relay/TCP candidate — one
+   * link in most six-tab mesh runs.
    */
-  public static final List<String> LOOPBACK_WEBRTC = List.of(
-      "--disable-features=WebRtcHideLocalIpsWithMdns",
-      "--allow-loopback-in-peer-connection");
+  public static final List<String> UNMASKED_HOST_CANDIDATES = List.of(
+      "--disable-features=WebRtcHideLocalIpsWithMdns");
 
   static final Path CHROMIUM = Path.of("/usr/bin/chromium");
   static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");

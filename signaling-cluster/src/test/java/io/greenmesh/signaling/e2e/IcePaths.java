@@ -65,11 +65,13 @@ final class IcePaths {
   }
 
   /** What the node's embedded relay carried, by client transport (udp, tcp, tls): packets and bytes. */
-  record RelayCounters(Map<String, Double> packets, Map<String, Double> bytes) {
+  record RelayCounters(Map<String, Double> packets, Map<String, Double> bytes, double droppedBeforeHandshake) {
 
     static RelayCounters of(GreenMeshNode node) {
+      double beforeHandshake = node.telemetry().registry().find("greenmesh.turn.dropped.packets")
+          .tag("reason", "before_dtls_handshake").counters().stream().mapToDouble(Counter::count).sum();
       return new RelayCounters(byTransport(node, "greenmesh.turn.relayed.packets"),
-          byTransport(node, "greenmesh.turn.relayed.bytes"));
+          byTransport(node, "greenmesh.turn.relayed.bytes"), beforeHandshake);
     }
 
     /** Every non-zero counter of the node's TURN relay with its tags, for failure messages. */
@@ -102,11 +104,15 @@ final class IcePaths {
       double others = bytes.values().stream().mapToDouble(Double::doubleValue).sum() - main;
       assertTrue(main > 20_000 && main > others,
           () -> "the relay carried the media over " + transport + ", more than over the others: " + this);
+      // When ICE moves a call to another pair (another allocation) its SRTP follows with no new handshake: the
+      // encrypted-only check must not drop it.
+      assertEquals(0.0, droppedBeforeHandshake, () -> "SRTP dropped as before a DTLS handshake: " + this);
     }
 
     @Override
     public String toString() {
-      return "relayed packets " + packets + ", bytes " + bytes;
+      return "relayed packets " + packets + ", bytes " + bytes + ", dropped before_dtls_handshake "
+          + (long) droppedBeforeHandshake;
     }
   }
 }

@@ -35,11 +35,12 @@ class MeshRoomE2ETest {
   private Browsers browsers;
   private GreenMeshNode node;
   private Path workDir;
+  private List<DemoPage> tabs = List.of();
 
   @BeforeEach
   void requireBrowser() throws IOException {
     HeadlessChromium.requireInstalled();
-    network = TestNetwork.create();
+    network = TestNetwork.createWithDefaultRoute();
     browsers = new Browsers(network);
     workDir = Files.createTempDirectory("greenmesh-mesh-");
   }
@@ -47,6 +48,21 @@ class MeshRoomE2ETest {
   @AfterEach
   void stopEverything() {
     Teardown.closeAll(browsers, node, network, () -> HeadlessChromium.deleteTree(workDir));
+  }
+
+  /** Failure context, read when a wait fails: the tab, and every non-zero counter of the relay at that moment. */
+  private Object relayStateFor(String tab) {
+    return new Object() {
+      @Override
+      public String toString() {
+        StringBuilder errors = new StringBuilder();
+        for (int i = 0; i < tabs.size(); i++) {
+          errors.append("\nT").append(i).append(" relay-upgrade: ").append(tabs.get(i).events("relay-upgrade"))
+              .append(", ice-candidate-error: ").append(tabs.get(i).events("ice-candidate-error"));
+        }
+        return " (tab " + tab + "); relay: " + RelayCounters.meters(node) + errors;
+      }
+    };
   }
 
   @Test
@@ -59,17 +75,20 @@ class MeshRoomE2ETest {
     }
 
     Instant opened = Instant.now();
-    List<DemoPage> tabs = browsers.openTabs(urls, Browsers.lightTabs(Browsers.tinyVideo(workDir)));
+    tabs = browsers.openTabs(urls, Browsers.lightTabs(Browsers.tinyVideo(workDir)));
     List<List<Map<String, Object>>> pairs = new ArrayList<>();
     for (DemoPage tab : tabs) {
       pairs.add(IcePaths.awaitSelectedPairs(tab, TABS - 1, Duration.ofSeconds(120)));
     }
     for (int i = 0; i < TABS; i++) {
       pairs.set(i, IcePaths.awaitRelayedOver("udp", tabs.get(i), TABS - 1, network, Duration.ofSeconds(20),
-          " (tab T" + i + ")"));
+          relayStateFor("T" + i)));
     }
     System.out.printf("mesh of %d tabs: every pair connected %d ms after the first tab opened%n", TABS,
         Duration.between(opened, Instant.now()).toMillis());
+    int upgrades = tabs.stream().mapToInt(tab -> tab.events("relay-upgrade").size()).sum();
+    System.out.printf("mesh of %d: %d of %d links probed UDP with an ICE restart (relay-upgrade)%n", TABS, upgrades,
+        TABS * (TABS - 1));
 
     for (int i = 0; i < TABS; i++) {
       System.out.println("T" + i + " selected pairs: " + pairs.get(i));

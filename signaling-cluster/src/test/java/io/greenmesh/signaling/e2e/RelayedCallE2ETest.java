@@ -42,7 +42,7 @@ class RelayedCallE2ETest {
   @BeforeEach
   void requireBrowser() {
     HeadlessChromium.requireInstalled();
-    network = TestNetwork.create();
+    network = TestNetwork.createWithDefaultRoute();
     browsers = new Browsers(network);
   }
 

@@ -150,7 +150,7 @@ class PeerJsBrowserE2ETest {
   }
 
   private WebDriver open(String url) {
-    List<String> arguments = new ArrayList<>(HeadlessChromium.LOOPBACK_WEBRTC);
+    List<String> arguments = new ArrayList<>(HeadlessChromium.UNMASKED_HOST_CANDIDATES);
     arguments.add(HeadlessChromium.secureOrigin(url));
     HeadlessChromium browser = HeadlessChromium.start(network, arguments);
     browsers.add(browser);
